@@ -1,0 +1,123 @@
+//! `jiyi demo`: the bundled collection, ingested into a fresh store and served, with the URLs
+//! to try printed first.
+
+use crate::ingest;
+use anyhow::{Context, Result, bail};
+use jiyi_model::UriPolicy;
+use jiyi_model::iri::iri_to_uri;
+use jiyi_store::model::Term;
+use jiyi_store::{QueryAnswer, QueryRequest, Store};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Where the demo data lives when `--data` is not given: `./data` when run from the
+/// repository, else the copy next to the sources this binary was built from.
+fn default_data_dir() -> PathBuf {
+    let here = PathBuf::from("data");
+    if here.join("mappings").is_dir() {
+        return here;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
+}
+
+pub fn run(bind: SocketAddr, data: Option<PathBuf>, store_dir: Option<PathBuf>) -> Result<()> {
+    let data = data.unwrap_or_else(default_data_dir);
+    let mut mappings: Vec<PathBuf> = std::fs::read_dir(data.join("mappings"))
+        .with_context(|| format!("reading {}", data.join("mappings").display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "ttl"))
+        .collect();
+    mappings.sort();
+    if mappings.is_empty() {
+        bail!("no mappings (*.ttl) in {}", data.join("mappings").display());
+    }
+
+    let temp = tempfile::Builder::new().prefix("jiyi-demo-").tempdir()?;
+    let store_path = match store_dir {
+        Some(dir) => {
+            prepare_store_dir(&dir)?;
+            dir
+        }
+        None => temp.path().join("store"),
+    };
+
+    crate::runtime()?.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| {
+            format!("binding {bind} (is another server using the port? try --bind 127.0.0.1:0)")
+        })?;
+        let addr = listener.local_addr()?;
+        let host = if addr.ip().is_loopback() || addr.ip().is_unspecified() {
+            "localhost".to_owned()
+        } else {
+            addr.ip().to_string()
+        };
+        let policy = UriPolicy::new(&format!("http://{host}:{}/", addr.port()))?;
+        let store = Store::open(&store_path)?;
+        store.bind_base_iri(policy.base())?;
+        for mapping in &mappings {
+            let rejects = temp.path().join(format!(
+                "{}.rejects.jsonl",
+                mapping
+                    .file_stem()
+                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+            ));
+            let summary = ingest::ingest(&store, &policy, mapping, None, Some(&rejects))
+                .with_context(|| format!("demo mapping {}", mapping.display()))?;
+            println!("{summary}");
+        }
+        print_urls(&store, &policy)?;
+        let state = jiyi_web::AppState::new(
+            store,
+            jiyi_web::Config {
+                policy,
+                union_default_graph: true,
+            },
+        );
+        let served = jiyi_web::serve(listener, state).await.context("serving");
+        drop(temp);
+        served
+    })
+}
+
+/// Refuses to empty a folder that does not look like a store we made.
+fn prepare_store_dir(dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    let empty = std::fs::read_dir(dir)?.next().is_none();
+    if !empty && !dir.join("CURRENT").exists() {
+        bail!(
+            "{} exists and is not a Jiyi store; choose another --store",
+            dir.display()
+        );
+    }
+    std::fs::remove_dir_all(dir).with_context(|| format!("emptying {}", dir.display()))
+}
+
+fn print_urls(store: &Store, policy: &UriPolicy) -> Result<()> {
+    let base = policy.base();
+    println!("\nJiyi demo is up. Try:");
+    println!("  {base}                      landing page");
+    const FIRST_OF_EACH: &str = "SELECT ?s WHERE { \
+        { SELECT ?s WHERE { ?s a <http://www.cidoc-crm.org/cidoc-crm/E22_Human-Made_Object> } ORDER BY ?s LIMIT 1 } UNION \
+        { SELECT ?s WHERE { ?s a <https://www.ica.org/standards/RiC/ontology#Record> } ORDER BY ?s LIMIT 1 } }";
+    if let QueryAnswer::Solutions(solutions) = store.query(&QueryRequest {
+        query: FIRST_OF_EACH,
+        union_default_graph: true,
+        ..Default::default()
+    })? {
+        for solution in solutions {
+            if let Some(Term::NamedNode(thing)) = solution?.get("s") {
+                let uri = iri_to_uri(thing.as_str());
+                println!("  {uri}");
+                println!("      curl -L -H 'Accept: text/turtle' '{uri}'");
+            }
+        }
+    }
+    println!("  {base}sparql                query page");
+    println!(
+        "      curl '{base}sparql' --data-urlencode 'query=SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}'"
+    );
+    println!("Stop with Ctrl-C.");
+    Ok(())
+}

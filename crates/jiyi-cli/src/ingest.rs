@@ -1,0 +1,97 @@
+//! Connects an ingest run (jiyi-ingest) to a graph replacement (jiyi-store).
+
+use anyhow::{Context, Result, bail};
+use jiyi_ingest::{IngestReport, PreparedIngest, SinkError, TripleSink};
+use jiyi_model::UriPolicy;
+use jiyi_store::{GraphReplacement, ReplaceReport, Store};
+use std::fmt;
+use std::path::Path;
+
+/// The base IRI to use with `store`: the one given (checked against the store's) or the
+/// store's own.
+pub fn policy_for(store: &Store, base: Option<&str>) -> Result<UriPolicy> {
+    let base = match (base, store.base_iri()?) {
+        (Some(given), _) => {
+            store.bind_base_iri(given)?;
+            given.to_owned()
+        }
+        (None, Some(stored)) => stored,
+        (None, None) => bail!(
+            "the store at {} is new: give --base (e.g. --base https://data.example.tw/)",
+            store.path().display()
+        ),
+    };
+    UriPolicy::new(&base).context("--base")
+}
+
+struct StoreSink<'a>(GraphReplacement<'a>);
+
+impl TripleSink for StoreSink<'_> {
+    fn triple(&mut self, triple: jiyi_store::model::Triple) -> Result<(), SinkError> {
+        self.0.add(triple).map_err(Into::into)
+    }
+}
+
+/// The outcome of `jiyi ingest`, printed as its summary.
+pub struct Summary {
+    pub run: IngestReport,
+    pub stored: ReplaceReport,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.run.records;
+        writeln!(
+            f,
+            "{}: {} records read, {} mapped, {} rejected",
+            self.run.dataset, r.records_read, r.records_mapped, r.records_rejected
+        )?;
+        write!(
+            f,
+            "  {} triples in <{}> (+{} −{})",
+            self.stored.triples,
+            self.run.graph.as_str(),
+            self.stored.added,
+            self.stored.removed
+        )?;
+        if self.run.graph_map_quads > 0 {
+            write!(
+                f,
+                "\n  note: {} quads named a graph in the mapping; a dataset is published as one graph, so they are in <{}>",
+                self.run.graph_map_quads,
+                self.run.graph.as_str()
+            )?;
+        }
+        if let Some(rejects) = &self.run.rejects_file {
+            write!(
+                f,
+                "\n  rejected records are listed in {}",
+                rejects.display()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs one mapping into its dataset graph. The mapping is validated before the store is
+/// touched; if the run fails, the replacement is dropped and nothing changes.
+pub fn ingest(
+    store: &Store,
+    policy: &UriPolicy,
+    mapping: &Path,
+    dataset: Option<&str>,
+    rejects: Option<&Path>,
+) -> Result<Summary> {
+    let prepared = PreparedIngest::new(mapping, policy.clone(), dataset)?;
+    let rejects = rejects.map_or_else(
+        || Path::new(&format!("{}.rejects.jsonl", prepared.dataset_name())).to_owned(),
+        Path::to_owned,
+    );
+    let graph = prepared.graph()?;
+    let mut sink = StoreSink(store.replace_graph(graph.as_ref())?);
+    let run = prepared
+        .run(&rejects, &mut sink)
+        .with_context(|| format!("ingesting {}; nothing was changed", mapping.display()))?;
+    let stored = sink.0.commit()?;
+    Ok(Summary { run, stored })
+}

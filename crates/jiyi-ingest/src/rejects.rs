@@ -1,0 +1,82 @@
+//! The rejects report: one JSON object per rejected record, so a steward can fix the export
+//! and re-run, and tools can count or filter them.
+
+use crate::IngestError;
+use jiyi_rml::{RecordPosition, Reject};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes rejects as JSON lines, opening the file only when the first reject arrives.
+pub(crate) struct RejectsWriter {
+    path: PathBuf,
+    file: Option<BufWriter<File>>,
+    pub(crate) count: u64,
+}
+
+impl RejectsWriter {
+    pub(crate) fn new(path: &Path) -> Self {
+        Self {
+            path: path.to_owned(),
+            file: None,
+            count: 0,
+        }
+    }
+
+    pub(crate) fn write(&mut self, reject: &Reject) -> Result<(), IngestError> {
+        let io = |source| IngestError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        if self.file.is_none() {
+            if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(io)?;
+            }
+            self.file = Some(BufWriter::new(File::create(&self.path).map_err(io)?));
+        }
+        let mut line = serde_json::Map::new();
+        line.insert("source".into(), reject.source.display().to_string().into());
+        match &reject.position {
+            RecordPosition::Line(n) => line.insert("line".into(), (*n).into()),
+            RecordPosition::Path(p) => line.insert("path".into(), p.clone().into()),
+        };
+        line.insert("triples_map".into(), reject.triples_map.clone().into());
+        line.insert(
+            "field".into(),
+            reject
+                .field
+                .clone()
+                .map_or(serde_json::Value::Null, Into::into),
+        );
+        line.insert("reason".into(), reject.reason.clone().into());
+        if let Some(file) = self.file.as_mut() {
+            serde_json::to_writer(&mut *file, &line).map_err(|e| io(e.into()))?;
+            file.write_all(b"\n").map_err(io)?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Flushes the report; when nothing was rejected, removes a report left by an earlier run
+    /// so a stale file never suggests this run lost records.
+    pub(crate) fn finish(self) -> Result<Option<PathBuf>, IngestError> {
+        let io = |source| IngestError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        match self.file {
+            Some(mut file) => {
+                file.flush().map_err(io)?;
+                Ok(Some(self.path))
+            }
+            None => {
+                match std::fs::remove_file(&self.path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io(e)),
+                }
+                Ok(None)
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! One ingest run: mapping → triples for one dataset graph.
+
+use crate::IngestError;
+use crate::dataset::DatasetDescription;
+use crate::provenance::{RunFacts, run_triples};
+use crate::rejects::RejectsWriter;
+use jiyi_model::UriPolicy;
+use jiyi_rml::{Mapping, QuadSink, Reject, RunOptions, RunSummary};
+use oxrdf::{BlankNode, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Error type a [`TripleSink`] may return; the ingest stops and reports it.
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Where an ingest sends the dataset's triples (in practice: a store graph replacement).
+pub trait TripleSink {
+    /// Accepts one triple of the dataset graph.
+    fn triple(&mut self, triple: Triple) -> Result<(), SinkError>;
+}
+
+/// A mapping that has been read and validated, with its dataset, ready to run. Preparing
+/// first lets the caller fail on a bad mapping before opening or touching a store.
+pub struct PreparedIngest {
+    mapping: Mapping,
+    mapping_path: PathBuf,
+    dataset: DatasetDescription,
+    policy: UriPolicy,
+}
+
+/// What an ingest run did; the counts add up
+/// (`records.records_read == records.records_mapped + records.records_rejected`).
+#[derive(Debug, Clone)]
+pub struct IngestReport {
+    /// Dataset name.
+    pub dataset: String,
+    /// The dataset graph the triples belong in.
+    pub graph: NamedNode,
+    /// The run's IRI (a `prov:Activity`).
+    pub run: NamedNode,
+    /// Records read, mapped and rejected, and quads the mapping produced.
+    pub records: RunSummary,
+    /// Triples handed to the sink (mapping output, dataset description and provenance).
+    pub triples_sent: u64,
+    /// Quads the mapping addressed to a named graph; they are stored in the dataset graph.
+    pub graph_map_quads: u64,
+    /// The rejects report, when something was rejected.
+    pub rejects_file: Option<PathBuf>,
+    /// Start of the run.
+    pub started: jiff::Timestamp,
+    /// End of the run.
+    pub ended: jiff::Timestamp,
+}
+
+impl PreparedIngest {
+    /// Reads and validates the mapping and its dataset description. `dataset_name` overrides
+    /// the name declared in the mapping.
+    pub fn new(
+        mapping_path: &Path,
+        policy: UriPolicy,
+        dataset_name: Option<&str>,
+    ) -> Result<Self, IngestError> {
+        let mapping = Mapping::from_file(mapping_path)?;
+        let dataset = DatasetDescription::from_mapping_file(mapping_path, dataset_name)?;
+        // Fail now, not after the run, if the name cannot become an IRI.
+        policy.dataset_graph(&dataset.name)?;
+        Ok(Self {
+            mapping,
+            mapping_path: mapping_path.to_owned(),
+            dataset,
+            policy,
+        })
+    }
+
+    /// The dataset name.
+    pub fn dataset_name(&self) -> &str {
+        &self.dataset.name
+    }
+
+    /// The named graph this ingest replaces.
+    pub fn graph(&self) -> Result<NamedNode, IngestError> {
+        Ok(self.policy.dataset_graph(&self.dataset.name)?)
+    }
+
+    /// Runs the mapping, streaming triples into `sink` and rejects into `rejects_path`
+    /// (JSON lines; the file is written only if something is rejected).
+    pub fn run(
+        &self,
+        rejects_path: &Path,
+        sink: &mut dyn TripleSink,
+    ) -> Result<IngestReport, IngestError> {
+        let started = jiff::Timestamp::now();
+        let name = self.dataset.name.clone();
+        let dataset = self.policy.dataset(&name)?;
+        let graph = self.graph()?;
+        let run = self.policy.ingest_run(&name, &run_id(started))?;
+
+        let mut adapter = SinkAdapter {
+            sink,
+            rejects: RejectsWriter::new(rejects_path),
+            blank_node_scope: name.clone(),
+            triples_sent: 0,
+            graph_map_quads: 0,
+            failure: None,
+        };
+        let options = RunOptions {
+            base_iri: Some(self.policy.base().to_owned()),
+        };
+        let outcome = jiyi_rml::run(&self.mapping, &options, &mut adapter);
+        if let Some(failure) = adapter.failure.take() {
+            return Err(failure);
+        }
+        let records = outcome?;
+        let ended = jiff::Timestamp::now();
+        let facts = RunFacts {
+            run: &run,
+            dataset: &dataset,
+            dataset_name: &name,
+            started,
+            ended,
+            mapping_file: &self.mapping_path,
+            source_files: &self.mapping.source_paths(),
+            summary: records,
+        };
+        for triple in self
+            .dataset
+            .triples(&self.policy)?
+            .into_iter()
+            .chain(run_triples(&facts))
+        {
+            adapter.send(triple)?;
+        }
+        let triples_sent = adapter.triples_sent;
+        let graph_map_quads = adapter.graph_map_quads;
+        let rejects_file = adapter.rejects.finish()?;
+        Ok(IngestReport {
+            dataset: name,
+            graph,
+            run,
+            records,
+            triples_sent,
+            graph_map_quads,
+            rejects_file,
+            started,
+            ended,
+        })
+    }
+}
+
+/// A run id that sorts by time and is safe in a path segment.
+fn run_id(t: jiff::Timestamp) -> String {
+    let utc = t.to_zoned(jiff::tz::TimeZone::UTC);
+    format!("{}{:03}Z", utc.strftime("%Y%m%dT%H%M%S"), utc.millisecond())
+}
+
+/// Bridges the RML engine's quad sink to the ingest's triple sink.
+struct SinkAdapter<'a> {
+    sink: &'a mut dyn TripleSink,
+    rejects: RejectsWriter,
+    /// Blank node labels are store-wide in Oxigraph; deriving them from the dataset name keeps
+    /// two datasets' `_:b1` apart while keeping labels stable across runs (so unchanged input
+    /// diffs to nothing).
+    blank_node_scope: String,
+    triples_sent: u64,
+    graph_map_quads: u64,
+    /// The first ingest-side failure, kept because the engine only sees an opaque error.
+    failure: Option<IngestError>,
+}
+
+impl SinkAdapter<'_> {
+    /// A label that is stable for (dataset, engine label), unique in the store, and plain
+    /// ASCII starting with a letter: engine labels may carry CJK text from templates, which
+    /// N-Triples allows but common parsers (rdflib) reject, and RDF/XML's `rdf:nodeID` must be
+    /// an XML NCName, which cannot start with a digit.
+    fn scoped(&self, b: &BlankNode) -> BlankNode {
+        let digest = Sha256::new()
+            .chain_update(self.blank_node_scope.as_bytes())
+            .chain_update([0])
+            .chain_update(b.as_str().as_bytes())
+            .finalize();
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&digest[..16]);
+        BlankNode::new_unchecked(format!("b{:032x}", u128::from_be_bytes(id)))
+    }
+
+    fn send(&mut self, triple: Triple) -> Result<(), IngestError> {
+        self.sink
+            .triple(triple)
+            .map_err(|e| IngestError::Sink(e.to_string()))?;
+        self.triples_sent += 1;
+        Ok(())
+    }
+}
+
+impl QuadSink for SinkAdapter<'_> {
+    fn quad(&mut self, quad: Quad) -> Result<(), jiyi_rml::SinkError> {
+        if !quad.graph_name.is_default_graph() {
+            self.graph_map_quads += 1;
+        }
+        let subject = match &quad.subject {
+            NamedOrBlankNode::BlankNode(b) => self.scoped(b).into(),
+            s => s.clone(),
+        };
+        let object = match &quad.object {
+            Term::BlankNode(b) => self.scoped(b).into(),
+            o => o.clone(),
+        };
+        let result = self.send(Triple::new(subject, quad.predicate, object));
+        result.map_err(|e| {
+            let message = e.to_string();
+            self.failure = Some(e);
+            message.into()
+        })
+    }
+
+    fn reject(&mut self, reject: Reject) -> Result<(), jiyi_rml::SinkError> {
+        self.rejects.write(&reject).map_err(|e| {
+            let message = e.to_string();
+            self.failure = Some(e);
+            message.into()
+        })
+    }
+}

@@ -1,0 +1,121 @@
+//! Where a run's output goes: quads, rejects and the summary that counts them.
+
+use oxrdf::Quad;
+use std::fmt;
+use std::path::PathBuf;
+
+/// The error a [`QuadSink`] may return; it stops the run and comes back as
+/// [`crate::RmlError::Sink`].
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Receives a run's output as it is produced, so that nothing has to be held in memory.
+///
+/// Quads from one record arrive together, after the record was fully mapped; a rejected
+/// record sends no quads, only its [`Reject`].
+pub trait QuadSink {
+    /// Takes one generated quad.
+    fn quad(&mut self, quad: Quad) -> Result<(), SinkError>;
+    /// Takes one rejected record (it produced nothing).
+    fn reject(&mut self, reject: Reject) -> Result<(), SinkError>;
+}
+
+/// A sink that keeps everything in memory: for tests and small mappings.
+#[derive(Debug, Default, Clone)]
+pub struct CollectingSink {
+    /// The quads, in the order they were produced.
+    pub quads: Vec<Quad>,
+    /// The rejects, in the order they were produced.
+    pub rejects: Vec<Reject>,
+}
+
+impl CollectingSink {
+    /// An empty sink.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl QuadSink for CollectingSink {
+    fn quad(&mut self, quad: Quad) -> Result<(), SinkError> {
+        self.quads.push(quad);
+        Ok(())
+    }
+
+    fn reject(&mut self, reject: Reject) -> Result<(), SinkError> {
+        self.rejects.push(reject);
+        Ok(())
+    }
+}
+
+/// Where a record starts in its source, so a steward can find and fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RecordPosition {
+    /// CSV: the 1-based physical line where the record starts (the header is line 1).
+    Line(u64),
+    /// JSON: the normalized JSONPath of the iteration, e.g. `$['students'][3]`.
+    Path(String),
+}
+
+impl fmt::Display for RecordPosition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Line(line) => write!(f, "line {line}"),
+            Self::Path(path) => f.write_str(path),
+        }
+    }
+}
+
+/// A record that produced nothing because of a data error, with enough context to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    /// The source file the record came from.
+    pub source: PathBuf,
+    /// Where the record starts in that file.
+    pub position: RecordPosition,
+    /// The triples map that rejected it (the same record may be fine for another one).
+    pub triples_map: String,
+    /// The reference (column, JSONPath) whose value caused the problem, when known.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for Reject {
+    /// `objects.csv line 17, field 材質: reason (triples map <#Objects>)`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.source.file_name().map_or_else(
+            || self.source.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        write!(f, "{name} {}", self.position)?;
+        if let Some(field) = &self.field {
+            write!(f, ", field {field}")?;
+        }
+        write!(f, ": {} (triples map {})", self.reason, self.triples_map)
+    }
+}
+
+/// Counts for one run. Records are counted per triples-map iteration: a source read by two
+/// triples maps counts each record twice. Always
+/// `records_read == records_mapped + records_rejected`.
+#[derive(Default, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunSummary {
+    /// Logical iterations read, over all triples maps (malformed records included).
+    pub records_read: u64,
+    /// Iterations mapped without a data error (including those that produced no quad, e.g.
+    /// because their subject was null).
+    pub records_mapped: u64,
+    /// Iterations that produced nothing because of a data error; each sent one [`Reject`].
+    pub records_rejected: u64,
+    /// Quads handed to the sink.
+    pub quads_written: u64,
+}
+
+/// Settings of one run that are not part of the mapping.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// The base IRI that relative IRIs produced by term maps are appended to, unless the
+    /// triples map declares its own `rml:baseIRI`. `None` means the RML default,
+    /// `http://example.org/` — a publisher should always set it.
+    pub base_iri: Option<String>,
+}

@@ -1,0 +1,197 @@
+//! Logical sources and reference formulations.
+//!
+//! A reference formulation is a [`SourceFormat`]: it compiles the mapping's iterator and
+//! reference expressions when the mapping is loaded (so a bad JSONPath fails before any
+//! output), and opens a [`RecordReader`] over a file at run time. A reader hands out one
+//! [`Iteration`] at a time to a callback; nothing requires the whole source in memory, though
+//! the JSON reader currently parses its document whole (see the crate docs).
+//!
+//! Adding a formulation (XPath, JSON Lines, TSV) means one more `SourceFormat`
+//! implementation, one more [`Compiled`] variant for its references, and one line in
+//! [`format_for`].
+
+mod csv;
+mod json;
+
+use crate::error::RmlError;
+use crate::sink::RecordPosition;
+use crate::value::Value;
+use crate::vocab;
+use std::fmt;
+use std::path::PathBuf;
+
+pub(crate) use self::csv::CsvFormat;
+pub(crate) use self::json::JsonPathFormat;
+
+/// A reference expression, compiled by the formulation of the logical source it reads.
+#[derive(Debug, Clone)]
+pub(crate) struct Reference {
+    /// The expression as written in the mapping (used in messages and rejects).
+    pub(crate) text: String,
+    /// The compiled form.
+    pub(crate) compiled: Compiled,
+}
+
+/// The formulation-specific compiled form of a reference.
+#[derive(Debug, Clone)]
+pub(crate) enum Compiled {
+    /// A CSV column name.
+    Column(String),
+    /// An RFC 9535 JSONPath query, evaluated with the iteration's node as root.
+    JsonPath(serde_json_path::JsonPath),
+}
+
+/// How a logical source is cut into iterations.
+#[derive(Debug, Clone)]
+pub(crate) enum IteratorSpec {
+    /// One iteration per row (CSV).
+    Rows,
+    /// One iteration per node selected by the query (JSON).
+    JsonPath(serde_json_path::JsonPath),
+}
+
+/// A parsed `rml:logicalSource`.
+#[derive(Debug)]
+pub(crate) struct LogicalSource {
+    /// The file it reads, already resolved against its root.
+    pub(crate) path: PathBuf,
+    /// Its reference formulation.
+    pub(crate) format: &'static dyn SourceFormat,
+    /// The `rml:iterator`, as written.
+    pub(crate) iterator_text: Option<String>,
+    /// The compiled iterator.
+    pub(crate) iterator: IteratorSpec,
+    /// Values that count as null (`rml:null`), besides the format's own null.
+    pub(crate) nulls: Vec<String>,
+}
+
+impl LogicalSource {
+    /// RML's "effectively equal": same file, formulation, iterator and null values.
+    pub(crate) fn effectively_equal(&self, other: &Self) -> bool {
+        self.path == other.path
+            && self.format.name() == other.format.name()
+            && self.iterator_text == other.iterator_text
+            && self.nulls == other.nulls
+    }
+}
+
+/// A data error in one record: it makes the record a reject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DataError {
+    /// The reference whose value caused it, when known.
+    pub(crate) field: Option<String>,
+    /// What is wrong.
+    pub(crate) reason: String,
+}
+
+impl DataError {
+    pub(crate) fn new(field: Option<&str>, reason: impl Into<String>) -> Self {
+        Self {
+            field: field.map(str::to_owned),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// One logical iteration: the context reference expressions are evaluated against.
+pub(crate) trait Iteration {
+    /// Where the iteration starts in its source (computed only when needed for a reject).
+    fn position(&self) -> RecordPosition;
+    /// Evaluates a reference: its non-null values, in source order (empty when null or
+    /// missing).
+    fn evaluate(&self, reference: &Reference) -> Result<Vec<Value>, DataError>;
+}
+
+/// What a reader hands to the callback for each record.
+pub(crate) enum Record<'a> {
+    /// A well-formed record.
+    Iteration(&'a dyn Iteration),
+    /// A record that cannot be read (bad UTF-8, wrong number of fields); it becomes a reject.
+    Malformed {
+        /// Where it starts.
+        position: RecordPosition,
+        /// The column concerned, if any.
+        field: Option<String>,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// The callback a reader calls once per record; returning an error stops the reading.
+pub(crate) type RecordCallback<'f> = dyn FnMut(Record<'_>) -> Result<(), RmlError> + 'f;
+
+/// An open source, read once from start to end.
+pub(crate) trait RecordReader {
+    /// Reads every record in order, calling `f` for each.
+    fn for_each_record(&mut self, f: &mut RecordCallback<'_>) -> Result<(), RmlError>;
+}
+
+/// A reference formulation.
+pub(crate) trait SourceFormat: Sync + fmt::Debug {
+    /// Its name for messages, e.g. `rml:CSV`.
+    fn name(&self) -> &'static str;
+    /// Compiles the logical source's `rml:iterator` (absent: the format's default).
+    fn compile_iterator(&self, iterator: Option<&str>) -> Result<IteratorSpec, String>;
+    /// Compiles a reference expression.
+    fn compile_reference(&self, expression: &str) -> Result<Compiled, String>;
+    /// Checks, before anything is emitted, that the source can be read and can answer these
+    /// references (CSV: the file opens and every column is in the header). `triples_map`
+    /// names the reader in error messages.
+    fn check(
+        &self,
+        source: &LogicalSource,
+        triples_map: &str,
+        references: &[&Reference],
+    ) -> Result<(), RmlError>;
+    /// Opens the source for reading. `triples_map` names the reader in error messages.
+    fn open<'s>(
+        &self,
+        source: &'s LogicalSource,
+        triples_map: &str,
+    ) -> Result<Box<dyn RecordReader + 's>, RmlError>;
+}
+
+static CSV: CsvFormat = CsvFormat;
+static JSONPATH: JsonPathFormat = JsonPathFormat;
+
+/// The format for a `rml:referenceFormulation` IRI: `Ok(None)` if the IRI is unknown,
+/// `Err` with an explanation if it is known but not supported yet.
+pub(crate) fn format_for(iri: &str) -> Result<Option<&'static dyn SourceFormat>, String> {
+    let legacy = iri.strip_prefix(vocab::QL_NS);
+    if iri == vocab::CSV || legacy == Some("CSV") {
+        Ok(Some(&CSV))
+    } else if iri == vocab::JSONPATH || legacy == Some("JSONPath") {
+        Ok(Some(&JSONPATH))
+    } else if iri == vocab::XPATH || legacy == Some("XPath") {
+        Err("reference formulation rml:XPath (XML sources) is not supported yet".into())
+    } else {
+        Ok(None)
+    }
+}
+
+/// The format implied by a file extension, for logical sources without
+/// `rml:referenceFormulation`.
+pub(crate) fn format_for_extension(path: &std::path::Path) -> Option<&'static dyn SourceFormat> {
+    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+    match extension.as_str() {
+        "csv" => Some(&CSV),
+        "json" => Some(&JSONPATH),
+        _ => None,
+    }
+}
+
+/// The iteration of a triples map without a logical source: exactly one, with no data.
+pub(crate) struct NoSourceIteration;
+
+impl Iteration for NoSourceIteration {
+    fn position(&self) -> RecordPosition {
+        RecordPosition::Path("$".into())
+    }
+
+    fn evaluate(&self, reference: &Reference) -> Result<Vec<Value>, DataError> {
+        Err(DataError::new(
+            Some(&reference.text),
+            "the triples map has no logical source to evaluate references on",
+        ))
+    }
+}

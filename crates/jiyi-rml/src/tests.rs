@@ -1,0 +1,554 @@
+//! End-to-end tests of the engine on small mappings and sources written to a temporary
+//! directory: CSV edge cases, JSON references, joins, base IRIs, rejects and counts, and the
+//! messages of mapping errors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::{CollectingSink, Mapping, RecordPosition, RmlError, RunOptions, RunSummary, run};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+const PREFIXES: &str = "@prefix rml: <http://w3id.org/rml/> .\n\
+    @prefix ex: <http://example.com/> .\n\
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n";
+
+const BASE: &str = "https://data.example.tw/";
+
+fn dir_with(files: &[(&str, &[u8])]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content) in files {
+        std::fs::write(dir.path().join(name), content).unwrap();
+    }
+    dir
+}
+
+fn load(dir: &TempDir, mapping: &str) -> Result<Mapping, RmlError> {
+    let text = format!("{PREFIXES}{mapping}");
+    let path = dir.path().join("mapping.ttl");
+    std::fs::write(&path, &text).unwrap();
+    Mapping::from_file(&path)
+}
+
+fn execute(dir: &TempDir, mapping: &str) -> (RunSummary, CollectingSink) {
+    let mapping = load(dir, mapping).unwrap_or_else(|e| panic!("mapping should load: {e}"));
+    let mut sink = CollectingSink::new();
+    let summary = run(
+        &mapping,
+        &RunOptions {
+            base_iri: Some(BASE.into()),
+        },
+        &mut sink,
+    )
+    .unwrap_or_else(|e| panic!("run should succeed: {e}"));
+    assert_eq!(
+        summary.records_read,
+        summary.records_mapped + summary.records_rejected,
+        "{summary:?}"
+    );
+    assert_eq!(summary.quads_written, sink.quads.len() as u64);
+    assert_eq!(summary.records_rejected, sink.rejects.len() as u64);
+    (summary, sink)
+}
+
+fn quads(sink: &CollectingSink) -> BTreeSet<String> {
+    sink.quads.iter().map(ToString::to_string).collect()
+}
+
+fn set(lines: &[&str]) -> BTreeSet<String> {
+    lines.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn csv_map(file: &str, extra_source: &str, body: &str) -> String {
+    format!(
+        "<#M> rml:logicalSource [ rml:source [ a rml:RelativePathSource; rml:root rml:MappingDirectory; \
+         rml:path \"{file}\" {extra_source} ]; rml:referenceFormulation rml:CSV ];\n{body} .\n"
+    )
+}
+
+#[test]
+fn csv_quoting_bom_chinese_headers_and_positions() {
+    let data = "\u{feff}統一編號,題名,材質\n\
+        器物-001,\"青花, 纏枝蓮紋\",瓷\n\
+        器物-002,\"多行\n標題 \"\"引號\"\"\",玉\n\
+        器物-003,無題,\n";
+    let dir = dir_with(&[("objects.csv", data.as_bytes())]);
+    let mapping = csv_map(
+        "objects.csv",
+        "; rml:null \"\"",
+        "rml:subjectMap [ rml:template \"id/object/{統一編號}\" ];\n\
+         rml:predicateObjectMap [ rml:predicate ex:title; rml:objectMap [ rml:reference \"題名\"; rml:language \"zh-Hant\" ] ];\n\
+         rml:predicateObjectMap [ rml:predicate ex:material; rml:objectMap [ rml:reference \"材質\" ] ]",
+    );
+    let (summary, sink) = execute(&dir, &mapping);
+    assert_eq!(
+        summary,
+        RunSummary {
+            records_read: 3,
+            records_mapped: 3,
+            records_rejected: 0,
+            quads_written: 5
+        }
+    );
+    assert_eq!(
+        quads(&sink),
+        set(&[
+            "<https://data.example.tw/id/object/器物-001> <http://example.com/title> \"青花, 纏枝蓮紋\"@zh-hant",
+            "<https://data.example.tw/id/object/器物-001> <http://example.com/material> \"瓷\"",
+            "<https://data.example.tw/id/object/器物-002> <http://example.com/title> \"多行\\n標題 \\\"引號\\\"\"@zh-hant",
+            "<https://data.example.tw/id/object/器物-002> <http://example.com/material> \"玉\"",
+            "<https://data.example.tw/id/object/器物-003> <http://example.com/title> \"無題\"@zh-hant",
+        ])
+    );
+}
+
+#[test]
+fn csv_empty_cells_are_empty_strings_without_rml_null() {
+    let dir = dir_with(&[("a.csv", b"id,name\n1,\n")]);
+    let mapping = csv_map(
+        "a.csv",
+        "",
+        "rml:subjectMap [ rml:template \"x/{id}\" ]; rml:predicateObjectMap [ rml:predicate ex:name; rml:objectMap [ rml:reference \"name\" ] ]",
+    );
+    let (_, sink) = execute(&dir, &mapping);
+    assert_eq!(
+        quads(&sink),
+        set(&["<https://data.example.tw/x/1> <http://example.com/name> \"\""])
+    );
+}
+
+#[test]
+fn csv_bad_records_are_rejected_with_their_line() {
+    let mut data = b"id,name,year\n1,ok,1745\n2,\"multi\nline\",oops\n3,too,many,fields\n".to_vec();
+    data.extend_from_slice(b"4,\xff\xfe,1880\n5,\"has space\",1999\n");
+    let dir = dir_with(&[("a.csv", &data)]);
+    let mapping = csv_map(
+        "a.csv",
+        "",
+        "rml:subjectMap [ rml:template \"x/{id}\" ];\n\
+         rml:predicateObjectMap [ rml:predicate ex:name; rml:objectMap [ rml:reference \"name\" ] ];\n\
+         rml:predicateObjectMap [ rml:predicate ex:year; rml:objectMap [ rml:reference \"year\"; rml:datatype xsd:gYear ] ];\n\
+         rml:predicateObjectMap [ rml:predicate ex:page; rml:objectMap [ rml:reference \"name\"; rml:termType rml:IRI ] ]",
+    );
+    let (summary, sink) = execute(&dir, &mapping);
+    assert_eq!(summary.records_read, 5);
+    assert_eq!(summary.records_rejected, 4);
+    assert_eq!(summary.records_mapped, 1);
+    let rejects: Vec<(RecordPosition, Option<String>)> = sink
+        .rejects
+        .iter()
+        .map(|r| (r.position.clone(), r.field.clone()))
+        .collect();
+    assert_eq!(
+        rejects,
+        vec![
+            (RecordPosition::Line(3), Some("year".into())),
+            (RecordPosition::Line(5), None),
+            (RecordPosition::Line(6), Some("name".into())),
+            (RecordPosition::Line(7), Some("name".into())),
+        ]
+    );
+    // Only the good record produced quads: a rejected record produces nothing at all.
+    assert!(
+        sink.quads
+            .iter()
+            .all(|q| q.subject.to_string() == "<https://data.example.tw/x/1>")
+    );
+    let shown = sink.rejects[0].to_string();
+    assert!(
+        shown.starts_with("a.csv line 3, field year: `oops` is not a valid xsd:gYear"),
+        "{shown}"
+    );
+    assert!(
+        sink.rejects[2].reason.contains("UTF-8"),
+        "{:?}",
+        sink.rejects[2]
+    );
+}
+
+#[test]
+fn missing_column_fails_before_any_output() {
+    let dir = dir_with(&[("a.csv", b"id,name\n1,x\n"), ("b.csv", b"id\n1\n")]);
+    let mapping = format!(
+        "{}{}",
+        csv_map("a.csv", "", "rml:subjectMap [ rml:template \"a/{id}\" ]"),
+        csv_map("b.csv", "", "rml:subjectMap [ rml:template \"b/{id}\" ]; rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap [ rml:reference \"材質\" ] ]")
+            .replace("<#M>", "<#N>"),
+    );
+    let mapping = load(&dir, &mapping).unwrap();
+    let mut sink = CollectingSink::new();
+    let error = run(&mapping, &RunOptions::default(), &mut sink).unwrap_err();
+    assert!(sink.quads.is_empty() && sink.rejects.is_empty());
+    match &error {
+        RmlError::MissingColumn {
+            column,
+            triples_map,
+            ..
+        } => {
+            assert_eq!(column, "材質");
+            assert_eq!(triples_map, "<#N>");
+        }
+        other => panic!("expected MissingColumn, got {other}"),
+    }
+    assert!(error.to_string().contains("b.csv"), "{error}");
+}
+
+#[test]
+fn missing_source_file_fails_before_any_output() {
+    let dir = dir_with(&[("a.csv", b"id\n1\n")]);
+    let mapping = format!(
+        "{}{}",
+        csv_map("a.csv", "", "rml:subjectMap [ rml:template \"a/{id}\" ]"),
+        csv_map("gone.csv", "", "rml:subjectMap [ rml:template \"b/{id}\" ]")
+            .replace("<#M>", "<#N>"),
+    );
+    let mapping = load(&dir, &mapping).unwrap();
+    let mut sink = CollectingSink::new();
+    let error = run(&mapping, &RunOptions::default(), &mut sink).unwrap_err();
+    assert!(matches!(error, RmlError::SourceIo { .. }), "{error}");
+    assert!(error.to_string().contains("gone.csv"), "{error}");
+    assert!(sink.quads.is_empty());
+}
+
+#[test]
+fn json_references() {
+    let data = r#"{"items": [
+        {"id": "器物-001", "name": "碗", "tags": ["瓷", "明"], "w": 12, "h": 3.5, "ok": true, "note": null},
+        {"id": "器物-002", "name": "瓶"}
+    ]}"#;
+    let dir = dir_with(&[("items.json", data.as_bytes())]);
+    let mapping = "<#J> rml:logicalSource [ rml:source \"items.json\"; rml:referenceFormulation rml:JSONPath; rml:iterator \"$.items[*]\" ];\n\
+        rml:subjectMap [ rml:template \"id/object/{$.id}\" ];\n\
+        rml:predicateObjectMap [ rml:predicate ex:name; rml:objectMap [ rml:reference \"name\" ] ];\n\
+        rml:predicateObjectMap [ rml:predicate ex:tag; rml:objectMap [ rml:reference \"$.tags[*]\" ] ];\n\
+        rml:predicateObjectMap [ rml:predicate ex:w; rml:objectMap [ rml:reference \"$.w\" ] ];\n\
+        rml:predicateObjectMap [ rml:predicate ex:h; rml:objectMap [ rml:reference \"$.h\" ] ];\n\
+        rml:predicateObjectMap [ rml:predicate ex:ok; rml:objectMap [ rml:reference \"$.ok\" ] ];\n\
+        rml:predicateObjectMap [ rml:predicate ex:note; rml:objectMap [ rml:reference \"$.note\" ] ];\n\
+        rml:predicateObjectMap [ rml:predicate ex:label; rml:objectMap [ rml:template \"{$.name} {$.tags[*]}\"; rml:termType rml:Literal ] ] .\n";
+    let (summary, sink) = execute(&dir, mapping);
+    assert_eq!(summary.records_mapped, 2);
+    let xsd = "http://www.w3.org/2001/XMLSchema#";
+    let s1 = "<https://data.example.tw/id/object/器物-001>";
+    let s2 = "<https://data.example.tw/id/object/器物-002>";
+    assert_eq!(
+        quads(&sink),
+        [
+            format!("{s1} <http://example.com/name> \"碗\""),
+            format!("{s1} <http://example.com/tag> \"瓷\""),
+            format!("{s1} <http://example.com/tag> \"明\""),
+            format!("{s1} <http://example.com/w> \"12\"^^<{xsd}integer>"),
+            format!("{s1} <http://example.com/h> \"3.5E0\"^^<{xsd}double>"),
+            format!("{s1} <http://example.com/ok> \"true\"^^<{xsd}boolean>"),
+            format!("{s1} <http://example.com/label> \"碗 瓷\""),
+            format!("{s1} <http://example.com/label> \"碗 明\""),
+            format!("{s2} <http://example.com/name> \"瓶\""),
+        ]
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+    );
+    assert_eq!(
+        mapping_sources(&dir, mapping),
+        vec![dir.path().join("items.json").canonicalize().unwrap()]
+    );
+}
+
+/// The mapping's source paths, canonicalized (the temporary directory may sit behind a
+/// symlink).
+fn mapping_sources(dir: &TempDir, mapping: &str) -> Vec<PathBuf> {
+    let sources = load(dir, mapping).unwrap().source_paths();
+    sources
+        .into_iter()
+        .map(|p| p.canonicalize().unwrap())
+        .collect()
+}
+
+#[test]
+fn json_record_position_is_a_normalized_path() {
+    let dir = dir_with(&[("p.json", br#"[{"n": "ok"}, {"n": "not ok"}]"#)]);
+    let mapping = "<#J> rml:logicalSource [ rml:source \"p.json\"; rml:iterator \"$[*]\" ];\n\
+        rml:subjectMap [ rml:reference \"n\" ] .\n";
+    let (summary, sink) = execute(&dir, mapping);
+    assert_eq!((summary.records_mapped, summary.records_rejected), (1, 1));
+    assert_eq!(
+        sink.rejects[0].position,
+        RecordPosition::Path("$[1]".into())
+    );
+    assert_eq!(sink.rejects[0].field.as_deref(), Some("n"));
+}
+
+#[test]
+fn hash_join_with_two_conditions() {
+    let objects = "id,maker,dynasty\nA,m1,明\nB,m2,清\nC,m9,明\nD,m1,清\n";
+    let makers = "code,era,name\nm1,明,甲\nm1,清,乙\nm2,清,丙\nm2,清,丁\n";
+    let dir = dir_with(&[
+        ("objects.csv", objects.as_bytes()),
+        ("makers.csv", makers.as_bytes()),
+    ]);
+    let mapping = format!(
+        "{}{}",
+        csv_map(
+            "objects.csv",
+            "",
+            "rml:subjectMap [ rml:template \"object/{id}\" ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:maker; rml:objectMap [ rml:parentTriplesMap <#Makers>;\n\
+               rml:joinCondition [ rml:child \"maker\"; rml:parent \"code\" ];\n\
+               rml:joinCondition [ rml:childMap [ rml:reference \"dynasty\" ]; rml:parentMap [ rml:reference \"era\" ] ] ] ]"
+        ),
+        csv_map(
+            "makers.csv",
+            "",
+            "rml:subjectMap [ rml:template \"agent/{name}\" ]"
+        )
+        .replace("<#M>", "<#Makers>"),
+    );
+    let (summary, sink) = execute(&dir, &mapping);
+    assert_eq!(summary.records_read, 8);
+    let links: BTreeSet<String> = quads(&sink)
+        .into_iter()
+        .filter(|q| q.contains("example.com/maker"))
+        .collect();
+    let link = |o: &str, a: &str| {
+        format!(
+            "<https://data.example.tw/object/{o}> <http://example.com/maker> <https://data.example.tw/agent/{a}>"
+        )
+    };
+    assert_eq!(
+        links,
+        [
+            link("A", "甲"),
+            link("B", "丙"),
+            link("B", "丁"),
+            link("D", "乙")
+        ]
+        .into_iter()
+        .collect()
+    );
+}
+
+#[test]
+fn join_without_condition_needs_the_same_source() {
+    let dir = dir_with(&[("a.csv", b"id\n1\n"), ("b.csv", b"id\n1\n")]);
+    let same = format!(
+        "{}{}",
+        csv_map(
+            "a.csv",
+            "",
+            "rml:subjectMap [ rml:template \"a/{id}\" ]; rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap [ rml:parentTriplesMap <#N> ] ]"
+        ),
+        csv_map("a.csv", "", "rml:subjectMap [ rml:template \"n/{id}\" ]").replace("<#M>", "<#N>"),
+    );
+    let (_, sink) = execute(&dir, &same);
+    assert!(quads(&sink).contains(
+        "<https://data.example.tw/a/1> <http://example.com/p> <https://data.example.tw/n/1>"
+    ));
+    let different = same
+        .replacen("a.csv", "b.csv", 2)
+        .replacen("b.csv", "a.csv", 1);
+    let error = load(&dir, &different).unwrap_err().to_string();
+    assert!(error.contains("no rml:joinCondition"), "{error}");
+}
+
+#[test]
+fn base_iri_per_triples_map_and_default() {
+    let dir = dir_with(&[("a.csv", b"id\nx\n")]);
+    let mapping = format!(
+        "{}{}",
+        csv_map("a.csv", "", "rml:subjectMap [ rml:template \"{id}\" ]; rml:predicateObjectMap [ rml:predicate ex:p; rml:object ex:o ]"),
+        csv_map("a.csv", "", "rml:baseIRI <http://own.example/>; rml:subjectMap [ rml:template \"{id}\" ]; rml:predicateObjectMap [ rml:predicate ex:p; rml:object ex:o ]")
+            .replace("<#M>", "<#N>"),
+    );
+    let (_, sink) = execute(&dir, &mapping);
+    assert_eq!(
+        quads(&sink),
+        set(&[
+            "<https://data.example.tw/x> <http://example.com/p> <http://example.com/o>",
+            "<http://own.example/x> <http://example.com/p> <http://example.com/o>",
+        ])
+    );
+    let mapping = load(&dir, &mapping).unwrap();
+    let mut sink = CollectingSink::new();
+    run(&mapping, &RunOptions::default(), &mut sink).unwrap();
+    assert!(
+        quads(&sink)
+            .contains("<http://example.org/x> <http://example.com/p> <http://example.com/o>")
+    );
+}
+
+#[test]
+fn graphs_blank_nodes_and_language_maps() {
+    let dir = dir_with(&[(
+        "a.csv",
+        "id,lang,label\n1,zh-Hant,故宮\n2,not a tag,x\n".as_bytes(),
+    )]);
+    let mapping = csv_map(
+        "a.csv",
+        "",
+        "rml:subjectMap [ rml:template \"{id} key\"; rml:termType rml:BlankNode; rml:graph ex:g ];\n\
+         rml:predicateObjectMap [ rml:predicate ex:label; rml:objectMap [ rml:reference \"label\"; rml:languageMap [ rml:reference \"lang\" ] ];\n\
+           rml:graph rml:defaultGraph ]",
+    );
+    let (summary, sink) = execute(&dir, &mapping);
+    assert_eq!((summary.records_mapped, summary.records_rejected), (1, 1));
+    assert_eq!(
+        quads(&sink),
+        set(&[
+            "_:1_20key <http://example.com/label> \"故宮\"@zh-hant <http://example.com/g>",
+            "_:1_20key <http://example.com/label> \"故宮\"@zh-hant",
+        ])
+    );
+    assert_eq!(sink.rejects[0].field.as_deref(), Some("lang"));
+}
+
+#[test]
+fn fresh_blank_nodes_are_stable_across_runs() {
+    let dir = dir_with(&[("a.csv", b"v\n1\n2\n")]);
+    let mapping = csv_map(
+        "a.csv",
+        "",
+        "rml:subjectMap [ rml:termType rml:BlankNode ]; rml:predicateObjectMap [ rml:predicate ex:v; rml:objectMap [ rml:reference \"v\" ] ]",
+    );
+    let (_, first) = execute(&dir, &mapping);
+    let (_, second) = execute(&dir, &mapping);
+    assert_eq!(first.quads, second.quads);
+    assert_ne!(first.quads[0].subject, first.quads[1].subject);
+}
+
+fn mapping_error(mapping: &str) -> String {
+    let dir = dir_with(&[("a.csv", b"id\n1\n"), ("a.json", b"[]")]);
+    match load(&dir, mapping) {
+        Ok(_) => panic!("mapping should be refused:\n{mapping}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn mapping_errors_name_the_place_and_the_problem() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "<#TriplesMap1> rml:logicalSource [ rml:source \"a.csv\" ]; rml:subjectMap [ rml:template \"{id}\" ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:a; rml:object ex:b ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap [ rml:template \"{id}\"; rml:reference \"id\" ] ] .",
+            &[
+                "<#TriplesMap1> rml:predicateObjectMap[2] rml:objectMap",
+                "term map has both rml:reference and rml:template",
+            ],
+        ),
+        (
+            "<#T> rml:logicalSource [ rml:source \"a.csv\" ]; rml:subjectMap [ rml:template \"{id}\"; rml:termType rml:Literal ] .",
+            &[
+                "<#T> rml:subjectMap",
+                "rml:termType rml:Literal is not allowed on a subject map",
+            ],
+        ),
+        (
+            "<#T> rml:logicalSource [ rml:source \"a.csv\"; rml:referenceFormulation ex:Excel ]; rml:subject ex:s .",
+            &["unknown reference formulation <http://example.com/Excel>"],
+        ),
+        (
+            "<#T> rml:logicalSource [ rml:source \"a.json\"; rml:referenceFormulation rml:JSONPath ]; rml:subjectMap [ rml:reference \"$.[\" ] .",
+            &["invalid JSONPath `$.[`"],
+        ),
+        (
+            "<#T> rml:logicalSource [ rml:source \"a.csv\" ]; rml:subject ex:s;\n\
+             rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap [ rml:parentTriplesMap <#Nope> ] ] .",
+            &["rml:parentTriplesMap <#Nope> is not a triples map"],
+        ),
+        (
+            "<#T> rml:logicalSource [ rml:source \"a.csv\" ]; rml:subjectMap [ rml:template \"{id\" ] .",
+            &["`{` is never closed"],
+        ),
+        (
+            "<#T> rml:logicalSource [ rml:source \"a.xml\"; rml:referenceFormulation rml:XPath ]; rml:subject ex:s .",
+            &["rml:XPath", "not supported yet"],
+        ),
+        (
+            "<#T> rml:logicalSource [ rml:source \"a.csv\" ]; rml:subject ex:s;\n\
+             rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap [ rml:functionExecution [] ] ] .",
+            &["rml:functionExecution", "not supported yet"],
+        ),
+    ];
+    for (mapping, needles) in cases {
+        let message = mapping_error(mapping);
+        assert!(message.contains("mapping.ttl"), "{message}");
+        for needle in *needles {
+            assert!(
+                message.contains(needle),
+                "expected `{needle}` in: {message}"
+            );
+        }
+    }
+}
+
+#[test]
+fn turtle_syntax_errors_carry_line_and_column() {
+    let dir = dir_with(&[]);
+    match load(
+        &dir,
+        "<#T> rml:subject ex:s ;\n  rml:predicateObjectMap [ rml:predicate ex:p rml:object ex:o ] .",
+    ) {
+        Err(RmlError::MappingSyntax { line, .. }) => assert_eq!(line, 5), // 3 prefix lines + 2
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+#[test]
+fn legacy_namespaces_are_explained() {
+    let message = mapping_error(
+        "@prefix rr: <http://www.w3.org/ns/r2rml#> .\n<#T> rr:subjectMap [ rr:template \"{id}\" ] .",
+    );
+    assert!(message.contains("legacy"), "{message}");
+}
+
+#[test]
+fn triples_map_without_source_maps_constants_once() {
+    let dir = dir_with(&[]);
+    let (summary, sink) = execute(
+        &dir,
+        "<#T> rml:subject ex:s; rml:predicateObjectMap [ rml:predicate ex:p; rml:object \"o\" ] .",
+    );
+    assert_eq!(summary.records_read, 1);
+    assert_eq!(
+        quads(&sink),
+        set(&["<http://example.com/s> <http://example.com/p> \"o\""])
+    );
+    let message = mapping_error("<#T> rml:subjectMap [ rml:template \"{id}\" ] .");
+    assert!(message.contains("no rml:logicalSource"), "{message}");
+}
+
+#[test]
+fn sink_errors_stop_the_run() {
+    struct Failing;
+    impl crate::QuadSink for Failing {
+        fn quad(&mut self, _: oxrdf::Quad) -> Result<(), crate::SinkError> {
+            Err("disk full".into())
+        }
+        fn reject(&mut self, _: crate::Reject) -> Result<(), crate::SinkError> {
+            Ok(())
+        }
+    }
+    let dir = dir_with(&[("a.csv", b"id\n1\n")]);
+    let mapping = load(
+        &dir,
+        &csv_map(
+            "a.csv",
+            "",
+            "rml:subjectMap [ rml:template \"{id}\"; rml:class ex:C ]",
+        ),
+    )
+    .unwrap();
+    let error = run(&mapping, &RunOptions::default(), &mut Failing).unwrap_err();
+    assert!(
+        matches!(error, RmlError::Sink(_)) && error.to_string().contains("disk full"),
+        "{error}"
+    );
+}
+
+#[test]
+fn public_types_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<Mapping>();
+    send_sync::<RmlError>();
+    send_sync::<crate::Reject>();
+    send_sync::<RunSummary>();
+}

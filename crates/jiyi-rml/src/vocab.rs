@@ -1,0 +1,82 @@
+//! IRIs of the RML vocabulary (<http://w3id.org/rml/>) that the engine reads.
+
+macro_rules! rml {
+    ($($name:ident = $local:literal;)*) => {
+        $(pub(crate) const $name: &str = concat!("http://w3id.org/rml/", $local);)*
+    };
+}
+
+/// The RML namespace.
+pub(crate) const RML_NS: &str = "http://w3id.org/rml/";
+/// The legacy RML namespace (semweb.mmlab.be), read only to explain why a mapping is rejected.
+pub(crate) const LEGACY_RML_NS: &str = "http://semweb.mmlab.be/ns/rml#";
+/// The R2RML namespace, read only to explain why a mapping is rejected.
+pub(crate) const R2RML_NS: &str = "http://www.w3.org/ns/r2rml#";
+/// The legacy query-language namespace (`ql:CSV`, `ql:JSONPath`), accepted as an alias.
+pub(crate) const QL_NS: &str = "http://semweb.mmlab.be/ns/ql#";
+/// `rdf:type`.
+pub(crate) const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+/// `rdf:langString`.
+pub(crate) const RDF_LANG_STRING: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString";
+/// The XSD namespace.
+pub(crate) const XSD_NS: &str = "http://www.w3.org/2001/XMLSchema#";
+
+rml! {
+    TRIPLES_MAP = "TriplesMap";
+    LOGICAL_SOURCE = "logicalSource";
+    SOURCE = "source";
+    PATH = "path";
+    ROOT = "root";
+    MAPPING_DIRECTORY = "MappingDirectory";
+    CURRENT_WORKING_DIRECTORY = "CurrentWorkingDirectory";
+    REFERENCE_FORMULATION = "referenceFormulation";
+    ITERATOR = "iterator";
+    NULL = "null";
+    CSV = "CSV";
+    JSONPATH = "JSONPath";
+    XPATH = "XPath";
+    BASE_IRI = "baseIRI";
+    SUBJECT_MAP = "subjectMap";
+    SUBJECT = "subject";
+    PREDICATE_OBJECT_MAP = "predicateObjectMap";
+    PREDICATE_MAP = "predicateMap";
+    PREDICATE = "predicate";
+    OBJECT_MAP = "objectMap";
+    OBJECT = "object";
+    GRAPH_MAP = "graphMap";
+    GRAPH = "graph";
+    DEFAULT_GRAPH = "defaultGraph";
+    CLASS = "class";
+    CONSTANT = "constant";
+    REFERENCE = "reference";
+    TEMPLATE = "template";
+    FUNCTION_EXECUTION = "functionExecution";
+    TERM_TYPE = "termType";
+    IRI = "IRI";
+    URI = "URI";
+    UNSAFE_IRI = "UnsafeIRI";
+    UNSAFE_URI = "UnsafeURI";
+    BLANK_NODE = "BlankNode";
+    LITERAL = "Literal";
+    LANGUAGE = "language";
+    LANGUAGE_MAP = "languageMap";
+    DATATYPE = "datatype";
+    DATATYPE_MAP = "datatypeMap";
+    PARENT_TRIPLES_MAP = "parentTriplesMap";
+    JOIN_CONDITION = "joinCondition";
+    CHILD = "child";
+    PARENT = "parent";
+    CHILD_MAP = "childMap";
+    PARENT_MAP = "parentMap";
+}
+
+/// Shortens an RML IRI to `rml:local` for messages; other IRIs are shown in angle brackets.
+pub(crate) fn short(iri: &str) -> String {
+    match iri.strip_prefix(RML_NS) {
+        Some(local) => format!("rml:{local}"),
+        None => match iri.strip_prefix(XSD_NS) {
+            Some(local) => format!("xsd:{local}"),
+            None => format!("<{iri}>"),
+        },
+    }
+}

@@ -1,0 +1,40 @@
+/// What can go wrong in the store; the web layer maps these to HTTP statuses.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// RocksDB or Oxigraph's storage layer failed (disk, lock, corruption).
+    #[error("storage error in {path}: {source}")]
+    Storage {
+        /// The store directory.
+        path: String,
+        /// The underlying failure.
+        #[source]
+        source: oxigraph::store::StorageError,
+    },
+    /// The SPARQL text does not parse; the message says where.
+    #[error("SPARQL syntax error: {0}")]
+    QuerySyntax(String),
+    /// The query parsed but failed while running (e.g. an unsupported SERVICE call).
+    #[error("query evaluation failed: {0}")]
+    QueryEvaluation(String),
+    /// The store was created for another base IRI; serving or ingesting with a different base
+    /// would publish IRIs that do not dereference.
+    #[error(
+        "the store at {path} publishes under <{stored}>, not <{requested}>; use --base {stored} or a new store"
+    )]
+    BaseMismatch {
+        /// The store directory.
+        path: String,
+        /// Base IRI recorded in the store.
+        stored: String,
+        /// Base IRI asked for.
+        requested: String,
+    },
+    /// The quad source feeding a graph replacement failed; nothing was changed.
+    #[error("loading graph <{graph}> was abandoned, nothing changed: {reason}")]
+    LoadAbandoned {
+        /// The graph being replaced.
+        graph: String,
+        /// Why the caller stopped.
+        reason: String,
+    },
+}

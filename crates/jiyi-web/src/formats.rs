@@ -1,0 +1,166 @@
+//! The representations Jiyi serves, their media types and their short names (`format=`).
+
+use oxrdfio::RdfFormat;
+use sparesults::QueryResultsFormat;
+
+/// A representation of a document or of a CONSTRUCT/DESCRIBE answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RdfRepresentation {
+    /// RDF data in one of the standard syntaxes.
+    Rdf(RdfFormat),
+    /// A page for people.
+    Html,
+}
+
+/// Offers for a document, in the server's order of preference for ties: Turtle first because
+/// it is what a linked-data client that says `*/*` can read most widely, HTML last among the
+/// equals so that only clients asking for HTML get it.
+pub const DOCUMENT_OFFERS: &[(RdfRepresentation, &[&str])] = &[
+    (
+        RdfRepresentation::Rdf(RdfFormat::Turtle),
+        &["text/turtle", "application/x-turtle"],
+    ),
+    (
+        RdfRepresentation::Rdf(RdfFormat::NTriples),
+        &["application/n-triples"],
+    ),
+    (
+        RdfRepresentation::Rdf(RdfFormat::JsonLd {
+            profile: oxrdfio::JsonLdProfileSet::empty(),
+        }),
+        &["application/ld+json", "application/json"],
+    ),
+    (
+        RdfRepresentation::Rdf(RdfFormat::RdfXml),
+        &["application/rdf+xml", "application/xml", "text/xml"],
+    ),
+    (
+        RdfRepresentation::Rdf(RdfFormat::TriG),
+        &["application/trig"],
+    ),
+    (
+        RdfRepresentation::Rdf(RdfFormat::NQuads),
+        &["application/n-quads"],
+    ),
+    (
+        RdfRepresentation::Html,
+        &["text/html", "application/xhtml+xml"],
+    ),
+];
+
+/// Offers for a CONSTRUCT or DESCRIBE answer: the RDF syntaxes only.
+pub const GRAPH_OFFERS: &[(RdfRepresentation, &[&str])] = DOCUMENT_OFFERS.split_at(6).0;
+
+/// Offers for SELECT and ASK answers; JSON first, as most clients expect it.
+pub const RESULTS_OFFERS: &[(QueryResultsFormat, &[&str])] = &[
+    (
+        QueryResultsFormat::Json,
+        &["application/sparql-results+json", "application/json"],
+    ),
+    (
+        QueryResultsFormat::Xml,
+        &[
+            "application/sparql-results+xml",
+            "application/xml",
+            "text/xml",
+        ],
+    ),
+    (QueryResultsFormat::Csv, &["text/csv"]),
+    (QueryResultsFormat::Tsv, &["text/tab-separated-values"]),
+];
+
+impl RdfRepresentation {
+    /// The `Content-Type` value, with charset where the type allows one.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Html => "text/html; charset=utf-8",
+            Self::Rdf(RdfFormat::Turtle) => "text/turtle; charset=utf-8",
+            Self::Rdf(RdfFormat::NTriples) => "application/n-triples; charset=utf-8",
+            Self::Rdf(RdfFormat::NQuads) => "application/n-quads; charset=utf-8",
+            Self::Rdf(RdfFormat::TriG) => "application/trig; charset=utf-8",
+            Self::Rdf(RdfFormat::RdfXml) => "application/rdf+xml; charset=utf-8",
+            Self::Rdf(RdfFormat::JsonLd { .. }) => "application/ld+json",
+            Self::Rdf(_) => "application/octet-stream",
+        }
+    }
+
+    /// Reads a `format` parameter: a short name or a media type.
+    pub fn from_param(value: &str, offers: &[(Self, &[&str])]) -> Option<Self> {
+        let short = match value.to_ascii_lowercase().as_str() {
+            "ttl" | "turtle" => Some(Self::Rdf(RdfFormat::Turtle)),
+            "nt" | "ntriples" | "n-triples" => Some(Self::Rdf(RdfFormat::NTriples)),
+            "jsonld" | "json-ld" | "json" => Some(Self::Rdf(RdfFormat::JsonLd {
+                profile: oxrdfio::JsonLdProfileSet::empty(),
+            })),
+            "rdf" | "rdfxml" | "rdf+xml" | "xml" => Some(Self::Rdf(RdfFormat::RdfXml)),
+            "trig" => Some(Self::Rdf(RdfFormat::TriG)),
+            "nq" | "nquads" | "n-quads" => Some(Self::Rdf(RdfFormat::NQuads)),
+            "html" => Some(Self::Html),
+            _ => None,
+        };
+        let chosen = short.or_else(|| by_media_type(value, offers))?;
+        offers.iter().any(|(o, _)| *o == chosen).then_some(chosen)
+    }
+}
+
+/// Content type of a SPARQL results format, with charset.
+pub fn results_content_type(format: QueryResultsFormat) -> &'static str {
+    match format {
+        QueryResultsFormat::Json => "application/sparql-results+json",
+        QueryResultsFormat::Xml => "application/sparql-results+xml; charset=utf-8",
+        QueryResultsFormat::Csv => "text/csv; charset=utf-8",
+        QueryResultsFormat::Tsv => "text/tab-separated-values; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Reads a `format` parameter for SELECT/ASK answers.
+pub fn results_format_from_param(value: &str) -> Option<QueryResultsFormat> {
+    match value.to_ascii_lowercase().as_str() {
+        "json" | "srj" => Some(QueryResultsFormat::Json),
+        "xml" | "srx" => Some(QueryResultsFormat::Xml),
+        "csv" => Some(QueryResultsFormat::Csv),
+        "tsv" => Some(QueryResultsFormat::Tsv),
+        _ => by_media_type(value, RESULTS_OFFERS),
+    }
+}
+
+fn by_media_type<T: Copy>(value: &str, offers: &[(T, &[&str])]) -> Option<T> {
+    let media = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    offers
+        .iter()
+        .find(|(_, types)| types.contains(&media.as_str()))
+        .map(|(t, _)| *t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_parameters_accept_short_names_and_media_types() {
+        assert_eq!(
+            RdfRepresentation::from_param("ttl", DOCUMENT_OFFERS),
+            Some(RdfRepresentation::Rdf(RdfFormat::Turtle))
+        );
+        assert_eq!(
+            RdfRepresentation::from_param("application/rdf+xml", DOCUMENT_OFFERS),
+            Some(RdfRepresentation::Rdf(RdfFormat::RdfXml))
+        );
+        assert_eq!(RdfRepresentation::from_param("html", GRAPH_OFFERS), None);
+        assert_eq!(
+            results_format_from_param("TSV"),
+            Some(QueryResultsFormat::Tsv)
+        );
+        assert_eq!(
+            results_format_from_param("application/sparql-results+xml"),
+            Some(QueryResultsFormat::Xml)
+        );
+        assert_eq!(results_format_from_param("yaml"), None);
+    }
+}

@@ -1,0 +1,201 @@
+//! `jiyi ingest` as a steward uses it: summaries that add up, rejects listed, bad mappings
+//! refused before anything changes, re-ingest replacing a dataset in place.
+
+mod support;
+
+use jiyi_store::Store;
+use jiyi_store::model::NamedNode;
+use std::path::Path;
+use support::*;
+
+const BASE: &str = "https://data.example.tw/";
+
+fn graph_len(store: &Path, dataset: &str) -> usize {
+    let s = Store::open(store).expect("open store");
+    s.graph_len(NamedNode::new_unchecked(format!("{BASE}graph/{dataset}")).as_ref())
+        .expect("count")
+}
+
+/// A small mapping whose third record produces an invalid IRI (a space in a reference used
+/// as an IRI) and must be rejected while the others are published.
+const MAPPING: &str = r#"
+@prefix rml: <http://w3id.org/rml/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+
+<#Objects> a rml:TriplesMap ;
+  rml:logicalSource [ a rml:LogicalSource ;
+    rml:source [ a rml:RelativePathSource ; rml:root rml:MappingDirectory ; rml:path "things.csv" ] ;
+    rml:referenceFormulation rml:CSV ] ;
+  rml:subjectMap [ rml:template "id/object/{id}" ; rml:class <http://www.cidoc-crm.org/cidoc-crm/E22_Human-Made_Object> ] ;
+  rml:predicateObjectMap [ rml:predicate rdfs:label ; rml:objectMap [ rml:reference "name" ; rml:language "zh-Hant" ] ] ,
+    [ rml:predicate rdfs:seeAlso ; rml:objectMap [ rml:reference "link" ; rml:termType rml:IRI ] ] .
+
+[] a dcat:Dataset ; dcterms:identifier "small" ; dcterms:title "小資料集"@zh-Hant .
+"#;
+
+const CSV: &str = "id,name,link\nA1,甲,https://example.org/a\nA2,\"乙, with a comma\",https://example.org/b\nA3,丙,https://example.org/not an iri\nA4,丁,https://example.org/d\n";
+
+fn write_small(dir: &Path) -> std::path::PathBuf {
+    std::fs::write(dir.join("things.csv"), CSV).expect("csv");
+    let mapping = dir.join("small.rml.ttl");
+    std::fs::write(&mapping, MAPPING).expect("mapping");
+    mapping
+}
+
+#[test]
+fn bad_records_are_listed_and_good_ones_published() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mapping = write_small(dir.path());
+    let store = dir.path().join("store");
+    let rejects = dir.path().join("small.rejects.jsonl");
+    let summary = jiyi_ok(&[
+        "ingest",
+        "--mapping",
+        mapping.to_str().expect("utf-8"),
+        "--store",
+        store.to_str().expect("utf-8"),
+        "--base",
+        BASE,
+        "--rejects",
+        rejects.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        summary.contains("4 records read, 3 mapped, 1 rejected"),
+        "{summary}"
+    );
+    let report = std::fs::read_to_string(&rejects).expect("rejects file");
+    let lines: Vec<serde_json::Value> = report
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{report}");
+    assert_eq!(lines[0]["line"], 4, "CSV line of the bad record: {report}");
+    assert!(
+        lines[0]["source"]
+            .as_str()
+            .expect("source")
+            .ends_with("things.csv")
+    );
+    assert!(lines[0]["reason"].as_str().is_some_and(|r| !r.is_empty()));
+    let s = Store::open(&store).expect("open");
+    let a3 = NamedNode::new_unchecked(format!("{BASE}id/object/A3"));
+    let a4 = NamedNode::new_unchecked(format!("{BASE}id/object/A4"));
+    assert!(
+        s.describe(a3.as_ref()).expect("describe").is_none(),
+        "rejected record is not published"
+    );
+    assert!(
+        s.describe(a4.as_ref()).expect("describe").is_some(),
+        "records after the bad one are"
+    );
+}
+
+#[test]
+fn a_broken_mapping_changes_nothing_and_says_where() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mapping = write_small(dir.path());
+    let store = dir.path().join("store");
+    let store_arg = store.to_str().expect("utf-8");
+    let rejects = dir.path().join("r.jsonl");
+    let args = |m: &Path| {
+        vec![
+            "ingest".to_owned(),
+            "--mapping".into(),
+            m.to_str().expect("utf-8").into(),
+            "--store".into(),
+            store_arg.into(),
+            "--base".into(),
+            BASE.into(),
+            "--rejects".into(),
+            rejects.to_str().expect("utf-8").into(),
+        ]
+    };
+    let run = |m: &Path| jiyi(&args(m).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(run(&mapping).status.success());
+    let before = graph_len(&store, "small");
+    assert!(before > 0);
+
+    // Turtle syntax error.
+    std::fs::write(
+        &mapping,
+        MAPPING.replace(
+            "rml:template \"id/object/{id}\" ;",
+            "rml:template \"id/object/{id}\" ;;;; <",
+        ),
+    )
+    .expect("write");
+    let out = run(&mapping);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("small.rml.ttl"),
+        "error names the mapping file: {stderr}"
+    );
+    assert_eq!(graph_len(&store, "small"), before, "nothing changed");
+
+    // Source file missing: the run fails, the published graph stays as it was.
+    std::fs::write(&mapping, MAPPING).expect("write");
+    std::fs::remove_file(dir.path().join("things.csv")).expect("rm");
+    let out = run(&mapping);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("things.csv"),
+        "error names the source: {stderr}"
+    );
+    assert_eq!(graph_len(&store, "small"), before, "nothing changed");
+}
+
+#[test]
+fn reingest_replaces_the_dataset_and_the_base_is_fixed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mapping = write_small(dir.path());
+    let store = dir.path().join("store");
+    let store_arg = store.to_str().expect("utf-8");
+    let rejects = dir.path().join("r.jsonl");
+    let ingest = |base: Option<&str>| {
+        let mut a = vec![
+            "ingest",
+            "--mapping",
+            mapping.to_str().expect("utf-8"),
+            "--store",
+            store_arg,
+            "--rejects",
+            rejects.to_str().expect("utf-8"),
+        ];
+        if let Some(b) = base {
+            a.extend(["--base", b]);
+        }
+        jiyi(&a)
+    };
+    assert!(ingest(Some(BASE)).status.success());
+    let first = graph_len(&store, "small");
+    // Same input, base taken from the store: only the run's provenance differs.
+    let out = ingest(None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(graph_len(&store, "small"), first);
+    // A record disappears from the export: its triples disappear from the graph.
+    std::fs::write(
+        dir.path().join("things.csv"),
+        CSV.replace("A4,丁,https://example.org/d\n", ""),
+    )
+    .expect("csv");
+    assert!(ingest(None).status.success());
+    let s = Store::open(&store).expect("open");
+    assert!(
+        s.describe(NamedNode::new_unchecked(format!("{BASE}id/object/A4")).as_ref())
+            .expect("describe")
+            .is_none()
+    );
+    drop(s);
+    // Another base for the same store is refused.
+    let out = ingest(Some("https://other.example/"));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(BASE));
+}

@@ -1,0 +1,104 @@
+//! Helpers shared by the tests that run the `jiyi` binary.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+/// The workspace root (this file is in `tests/support/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+/// The demo data folder.
+pub fn data() -> PathBuf {
+    root().join("data")
+}
+
+/// The demo mappings, sorted.
+pub fn demo_mappings() -> Vec<PathBuf> {
+    let mut m: Vec<PathBuf> = std::fs::read_dir(data().join("mappings"))
+        .expect("data/mappings")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ttl"))
+        .collect();
+    m.sort();
+    assert!(!m.is_empty(), "no demo mappings");
+    m
+}
+
+/// Runs `jiyi` with arguments and returns its output.
+pub fn jiyi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jiyi"))
+        .args(args)
+        .output()
+        .expect("run jiyi")
+}
+
+/// Runs `jiyi` and fails the test with its stderr unless it succeeds.
+pub fn jiyi_ok(args: &[&str]) -> String {
+    let out = jiyi(args);
+    assert!(
+        out.status.success(),
+        "jiyi {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A `jiyi serve` process, killed when dropped.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+}
+
+impl Server {
+    /// Starts `jiyi serve` on an ephemeral port and waits until it says where it listens.
+    pub fn start(store: &Path, extra: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jiyi"))
+            .args([
+                "serve",
+                "--store",
+                store.to_str().expect("utf-8 path"),
+                "--bind",
+                "127.0.0.1:0",
+            ])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn jiyi serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read serve banner");
+        // "Serving <base> at http://127.0.0.1:PORT/"
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://127.0.0.1:"))
+            .unwrap_or_else(|| panic!("unexpected banner {line:?}"))
+            .trim_end_matches('/')
+            .to_owned();
+        Self { child, url }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The Python interpreter of the venv `scripts/install-deps` made (rdflib etc.).
+pub fn python() -> String {
+    std::env::var("JIYI_PYTHON").unwrap_or_else(|_| {
+        panic!("JIYI_PYTHON is not set: run the suite with scripts/test, which installs rdflib and friends into a virtual environment")
+    })
+}
