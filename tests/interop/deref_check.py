@@ -12,8 +12,10 @@ Exit status 0 when everything holds; otherwise every failure is listed.
 """
 
 import csv
+import html
 import io
 import json
+import re
 import sys
 import urllib.error
 import urllib.parse
@@ -150,10 +152,10 @@ def main():
                     fail(f"{location}: {media_type} graph differs from the Turtle graph")
             status, headers, body = fetch(server + location, accept="text/html")
             title = row.get(ds["labels"][0][0], "")
-            html = body.decode("utf-8", "replace")
+            page = body.decode("utf-8", "replace")
             if status != 200 or not headers.get("Content-Type", "").startswith("text/html"):
                 fail(f"{location} as HTML: status {status}")
-            elif title and title not in html:
+            elif title and title not in page:
                 fail(f"{location} as HTML: title {title!r} not on the page")
             checked += 1
 
@@ -190,7 +192,22 @@ def main():
             if values != [ds["rows"]]:
                 fail(f"SPARQL results as {media_type}: {values}, expected [{ds['rows']}]")
 
-    print(f"dereferenced {checked} things in {len(FORMATS) + 1} formats each")
+    # Every example query on the query page runs and finds something in the demo data.
+    status, headers, body = fetch(server + "/sparql", accept="text/html")
+    examples = re.findall(r'href="(/sparql\?query=[^"]+)"', body.decode("utf-8"))
+    if status != 200 or not examples:
+        fail(f"query page: status {status}, {len(examples)} example links")
+    for link in examples:
+        status, headers, body = fetch(server + html.unescape(link), accept="application/sparql-results+json")
+        try:
+            rows = json.loads(body)["results"]["bindings"]
+        except Exception as error:  # noqa: BLE001
+            fail(f"example {link[:80]}…: status {status}, not SPARQL JSON: {error}")
+            continue
+        if not rows:
+            fail(f"example {link[:80]}… finds nothing in the demo data")
+
+    print(f"dereferenced {checked} things in {len(FORMATS) + 1} formats each; {len(examples)} example queries ran")
     for ds in DATASETS:
         print(f"{ds['csv']}: {ds['rows']} rows")
     if failures:

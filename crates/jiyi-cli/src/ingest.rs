@@ -36,6 +36,7 @@ impl TripleSink for StoreSink<'_> {
 pub struct Summary {
     pub run: IngestReport,
     pub stored: ReplaceReport,
+    pub triples_maps: usize,
 }
 
 impl fmt::Display for Summary {
@@ -43,8 +44,12 @@ impl fmt::Display for Summary {
         let r = &self.run.records;
         writeln!(
             f,
-            "{}: {} records read, {} mapped, {} rejected",
-            self.run.dataset, r.records_read, r.records_mapped, r.records_rejected
+            "{}: {} records read, {} mapped, {} rejected ({} triples maps; a record counts once per triples map reading it)",
+            self.run.dataset,
+            r.records_read,
+            r.records_mapped,
+            r.records_rejected,
+            self.triples_maps
         )?;
         write!(
             f,
@@ -93,5 +98,9 @@ pub fn ingest(
         .run(&rejects, &mut sink)
         .with_context(|| format!("ingesting {}; nothing was changed", mapping.display()))?;
     let stored = sink.0.commit()?;
-    Ok(Summary { run, stored })
+    Ok(Summary {
+        run,
+        stored,
+        triples_maps: prepared.triples_maps(),
+    })
 }

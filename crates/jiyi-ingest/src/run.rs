@@ -77,6 +77,11 @@ impl PreparedIngest {
         &self.dataset.name
     }
 
+    /// How many triples maps the mapping has (records are counted once per triples map).
+    pub fn triples_maps(&self) -> usize {
+        self.mapping.triples_map_names().len()
+    }
+
     /// The named graph this ingest replaces.
     pub fn graph(&self) -> Result<NamedNode, IngestError> {
         Ok(self.policy.dataset_graph(&self.dataset.name)?)

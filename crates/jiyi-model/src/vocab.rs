@@ -53,6 +53,8 @@ pub const LABEL_PROPERTIES: &[&str] = &[
     "http://purl.org/dc/terms/title",
     "https://schema.org/name",
     "http://xmlns.com/foaf/0.1/name",
+    // Linked Art names and identifiers carry their text here, not in a label.
+    "http://www.cidoc-crm.org/cidoc-crm/P190_has_symbolic_content",
 ];
 
 /// Shortens an IRI to `prefix:local` when a known namespace matches and the local part is

@@ -18,13 +18,13 @@ pub fn queries() -> Vec<(&'static str, String)> {
         (
             "Objects by dynasty / 依朝代列出典藏",
             format!(
-                "{prefixes}PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?dynasty (COUNT(?object) AS ?objects) (SAMPLE(?title) AS ?example)\nWHERE {{\n  ?object a crm:E22_Human-Made_Object ;\n          rdfs:label ?title ;\n          crm:P108i_was_produced_by/crm:P10_falls_within/skos:prefLabel ?dynasty .\n  FILTER(lang(?title) = \"zh-Hant\" && lang(?dynasty) = \"zh-Hant\")\n}}\nGROUP BY ?dynasty\nORDER BY DESC(?objects)"
+                "{prefixes}PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?dynasty (COUNT(?object) AS ?objects) (SAMPLE(?title) AS ?example)\nWHERE {{\n  ?object a crm:E22_Human-Made_Object ;\n          rdfs:label ?title ;\n          crm:P108i_was_produced_by/crm:P10_falls_within/skos:prefLabel ?dynasty .\n  FILTER(langMatches(lang(?title), \"zh-Hant\") && langMatches(lang(?dynasty), \"zh-Hant\"))\n}}\nGROUP BY ?dynasty\nORDER BY DESC(?objects)"
             ),
         ),
         (
             "Archive records by memorialist / 依具奏人列出檔案",
             format!(
-                "{prefixes}SELECT ?person ?name (COUNT(?record) AS ?records)\nWHERE {{\n  ?record a rico:Record ;\n          rico:hasCreator ?person .\n  ?person rdfs:label ?name .\n  FILTER(lang(?name) = \"zh-Hant\")\n}}\nGROUP BY ?person ?name\nORDER BY DESC(?records)"
+                "{prefixes}SELECT ?person ?name (COUNT(?record) AS ?records)\nWHERE {{\n  ?record a rico:Record ;\n          rico:hasCreator ?person .\n  ?person rdfs:label ?name .\n  FILTER(langMatches(lang(?name), \"zh-Hant\"))\n}}\nGROUP BY ?person ?name\nORDER BY DESC(?records)"
             ),
         ),
     ]

@@ -208,6 +208,8 @@ pub fn render_document(
             .collect();
         pick_label(&labels, lang).map(|l| l.value().to_owned())
     };
+    // Hash IRIs of this document are sections of this page: link their anchors.
+    let hash_prefix = format!("{}#", page.thing.as_str());
     let term_view = |term: &Term| -> ValueView {
         match term {
             Term::NamedNode(n) => ValueView {
@@ -215,7 +217,11 @@ pub fn render_document(
                 text: label_of(n)
                     .or_else(|| local_label(&n.clone().into()))
                     .unwrap_or_else(|| display_iri(n.as_str())),
-                href: Some(n.as_str().to_owned()),
+                href: Some(
+                    n.as_str()
+                        .strip_prefix(&hash_prefix)
+                        .map_or_else(|| n.as_str().to_owned(), |fragment| format!("#{fragment}")),
+                ),
                 lang: None,
                 datatype: None,
             },

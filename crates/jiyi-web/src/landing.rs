@@ -57,9 +57,14 @@ fn summaries(state: &AppState, lang: Lang) -> Result<Vec<DatasetSummary>, WebErr
             .get(&dataset)
             .and_then(|l| pick_label(l, lang))
             .map_or_else(|| name.to_owned(), |l| l.value().to_owned());
-        // A few typed things of the dataset, other than the dataset and its runs.
+        // A few things of the dataset's most common kind (objects, records…), not its
+        // concepts or its own metadata.
         let query = format!(
-            "SELECT DISTINCT ?s WHERE {{ GRAPH <{g}> {{ ?s a ?t }} FILTER(STRSTARTS(STR(?s), \"{base}id/\") && !STRSTARTS(STR(?s), \"{base}id/dataset/\") && !STRSTARTS(STR(?s), \"{base}id/run/\") && !CONTAINS(STR(?s), \"#\")) }} LIMIT {EXAMPLES}",
+            "SELECT ?s WHERE {{ GRAPH <{g}> {{ \
+               {{ SELECT ?t (COUNT(?x) AS ?n) WHERE {{ ?x a ?t FILTER(STRSTARTS(STR(?x), \"{base}id/\") && !CONTAINS(STR(?x), \"#\")) }} \
+                 GROUP BY ?t ORDER BY DESC(?n) LIMIT 1 }} \
+               ?s a ?t FILTER(STRSTARTS(STR(?s), \"{base}id/\") && !CONTAINS(STR(?s), \"#\")) }} }} \
+             ORDER BY ?s LIMIT {EXAMPLES}",
             g = graph.as_str(),
             base = policy.base(),
         );
