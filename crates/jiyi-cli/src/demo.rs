@@ -20,7 +20,26 @@ fn default_data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
 }
 
-pub fn run(bind: SocketAddr, data: Option<PathBuf>, store_dir: Option<PathBuf>) -> Result<()> {
+/// Options of `jiyi demo`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Address to listen on; the base IRI becomes http://localhost:PORT/.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Folder with the demo data and its `mappings/` (default: the repository's `data/`).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Keep the store here instead of a temporary directory (it is emptied first).
+    #[arg(long)]
+    store: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let Args {
+        bind,
+        data,
+        store: store_dir,
+    } = args;
     let data = data.unwrap_or_else(default_data_dir);
     let mut mappings: Vec<PathBuf> = std::fs::read_dir(data.join("mappings"))
         .with_context(|| format!("reading {}", data.join("mappings").display()))?

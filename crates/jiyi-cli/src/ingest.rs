@@ -1,11 +1,46 @@
-//! Connects an ingest run (jiyi-ingest) to a graph replacement (jiyi-store).
+//! `jiyi ingest`: connects an ingest run (jiyi-ingest) to a graph replacement (jiyi-store).
 
 use anyhow::{Context, Result, bail};
 use jiyi_ingest::{IngestReport, PreparedIngest, SinkError, TripleSink};
 use jiyi_model::UriPolicy;
 use jiyi_store::{GraphReplacement, ReplaceReport, Store};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Options of `jiyi ingest`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The RML mapping (Turtle); its sources resolve relative to its directory.
+    #[arg(long)]
+    mapping: PathBuf,
+    /// Store directory (created if missing).
+    #[arg(long)]
+    store: PathBuf,
+    /// Base IRI things are published under; defaults to the store's, required for a new store.
+    #[arg(long)]
+    base: Option<String>,
+    /// Dataset name, overriding the mapping's dcterms:identifier.
+    #[arg(long)]
+    dataset: Option<String>,
+    /// Where to list rejected records (JSON lines); default `<dataset>.rejects.jsonl`.
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let store = Store::open(&args.store)
+        .with_context(|| format!("opening store {}", args.store.display()))?;
+    let policy = policy_for(&store, args.base.as_deref())?;
+    let summary = ingest(
+        &store,
+        &policy,
+        &args.mapping,
+        args.dataset.as_deref(),
+        args.rejects.as_deref(),
+    )?;
+    println!("{summary}");
+    Ok(())
+}
 
 /// The base IRI to use with `store`: the one given (checked against the store's) or the
 /// store's own.

@@ -1,13 +1,15 @@
 //! `jiyi`: ingest collections through RML mappings into an Oxigraph store and publish them as
 //! Linked Open Data. This binary only wires the library crates together; `anyhow` lives here.
+//!
+//! Each subcommand is a module with its own `Args` (clap) and `run`; adding a command is one
+//! variant and one match arm here.
 
 mod demo;
 mod ingest;
+mod serve;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use std::net::SocketAddr;
-use std::path::PathBuf;
 
 #[derive(Parser)]
 #[command(
@@ -24,51 +26,11 @@ struct Cli {
 enum Command {
     /// Run an RML mapping and publish its output as one dataset graph (replacing the previous
     /// version atomically).
-    Ingest {
-        /// The RML mapping (Turtle); its sources resolve relative to its directory.
-        #[arg(long)]
-        mapping: PathBuf,
-        /// Store directory (created if missing).
-        #[arg(long)]
-        store: PathBuf,
-        /// Base IRI things are published under; defaults to the store's, required for a new store.
-        #[arg(long)]
-        base: Option<String>,
-        /// Dataset name, overriding the mapping's dcterms:identifier.
-        #[arg(long)]
-        dataset: Option<String>,
-        /// Where to list rejected records (JSON lines); default `<dataset>.rejects.jsonl`.
-        #[arg(long)]
-        rejects: Option<PathBuf>,
-    },
+    Ingest(ingest::Args),
     /// Serve a store: dereferenceable URIs, SPARQL, pages.
-    Serve {
-        /// Store directory.
-        #[arg(long)]
-        store: PathBuf,
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        bind: SocketAddr,
-        /// Base IRI; must match the one the store was ingested with (the default).
-        #[arg(long)]
-        base: Option<String>,
-        /// Make /sparql's default graph the store's (empty) default graph instead of the union
-        /// of all published graphs.
-        #[arg(long)]
-        no_union_default_graph: bool,
-    },
+    Serve(serve::Args),
     /// Ingest the bundled demo collection into a fresh store and serve it.
-    Demo {
-        /// Address to listen on; the base IRI becomes http://localhost:PORT/.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        bind: SocketAddr,
-        /// Folder with the demo data and its `mappings/` (default: the repository's `data/`).
-        #[arg(long)]
-        data: Option<PathBuf>,
-        /// Keep the store here instead of a temporary directory (it is emptied first).
-        #[arg(long)]
-        store: Option<PathBuf>,
-    },
+    Demo(demo::Args),
 }
 
 fn main() -> Result<()> {
@@ -80,58 +42,13 @@ fn main() -> Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Ingest {
-            mapping,
-            store,
-            base,
-            dataset,
-            rejects,
-        } => {
-            let store = jiyi_store::Store::open(&store)
-                .with_context(|| format!("opening store {}", store.display()))?;
-            let policy = ingest::policy_for(&store, base.as_deref())?;
-            let report = ingest::ingest(
-                &store,
-                &policy,
-                &mapping,
-                dataset.as_deref(),
-                rejects.as_deref(),
-            )?;
-            println!("{report}");
-            Ok(())
-        }
-        Command::Serve {
-            store,
-            bind,
-            base,
-            no_union_default_graph,
-        } => {
-            let store = jiyi_store::Store::open(&store)
-                .with_context(|| format!("opening store {}", store.display()))?;
-            let policy = ingest::policy_for(&store, base.as_deref())?;
-            runtime()?.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(bind)
-                    .await
-                    .with_context(|| format!("binding {bind}"))?;
-                println!(
-                    "Serving {} at http://{}/",
-                    policy.base(),
-                    listener.local_addr()?
-                );
-                let state = jiyi_web::AppState::new(
-                    store,
-                    jiyi_web::Config {
-                        policy,
-                        union_default_graph: !no_union_default_graph,
-                    },
-                );
-                jiyi_web::serve(listener, state).await.context("serving")
-            })
-        }
-        Command::Demo { bind, data, store } => demo::run(bind, data, store),
+        Command::Ingest(args) => ingest::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Demo(args) => demo::run(args),
     }
 }
 
+/// The async runtime for commands that serve HTTP.
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -93,3 +93,52 @@ pub(crate) fn run_triples(f: &RunFacts<'_>) -> Vec<Triple> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxrdf::Term;
+    use std::collections::HashSet;
+
+    /// Every `jiyi:` term the provenance uses is defined in ontologies/jiyi.ttl, so published
+    /// data never points at an undefined term.
+    #[test]
+    fn provenance_terms_are_defined_in_the_jiyi_vocabulary() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ontologies/jiyi.ttl");
+        let text = std::fs::read(&path).expect("ontologies/jiyi.ttl");
+        let defined: HashSet<String> = oxttl::TurtleParser::new()
+            .for_slice(&text)
+            .map(|t| t.expect("valid Turtle"))
+            .filter(|t| t.predicate.as_str() == format!("{RDF}type"))
+            .map(|t| t.subject.to_string().trim_matches(['<', '>']).to_owned())
+            .collect();
+        let node = NamedNode::new_unchecked("https://data.example.tw/id/run/x/1");
+        let facts = RunFacts {
+            run: &node,
+            dataset: &node,
+            dataset_name: "x",
+            started: jiff::Timestamp::UNIX_EPOCH,
+            ended: jiff::Timestamp::UNIX_EPOCH,
+            mapping_file: Path::new("m.ttl"),
+            source_files: &[std::path::PathBuf::from("s.csv")],
+            summary: RunSummary::default(),
+        };
+        let mut used = Vec::new();
+        for t in run_triples(&facts) {
+            used.push(t.predicate.as_str().to_owned());
+            if let Term::NamedNode(o) = &t.object {
+                used.push(o.as_str().to_owned());
+            }
+        }
+        let undefined: Vec<_> = used
+            .iter()
+            .filter(|iri| iri.starts_with(JIYI) && !defined.contains(*iri))
+            .collect();
+        assert!(undefined.is_empty(), "undefined jiyi terms: {undefined:?}");
+        assert!(
+            used.iter().any(|iri| iri.starts_with(JIYI)),
+            "the check must see jiyi terms"
+        );
+    }
+}

@@ -1,0 +1,47 @@
+//! `jiyi serve`: publish a store over HTTP.
+
+use crate::ingest::policy_for;
+use anyhow::{Context, Result};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Options of `jiyi serve`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Store directory.
+    #[arg(long)]
+    store: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Base IRI; must match the one the store was ingested with (the default).
+    #[arg(long)]
+    base: Option<String>,
+    /// Make /sparql's default graph the store's (empty) default graph instead of the union
+    /// of all published graphs.
+    #[arg(long)]
+    no_union_default_graph: bool,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let store = jiyi_store::Store::open(&args.store)
+        .with_context(|| format!("opening store {}", args.store.display()))?;
+    let policy = policy_for(&store, args.base.as_deref())?;
+    crate::runtime()?.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.bind)
+            .await
+            .with_context(|| format!("binding {}", args.bind))?;
+        // The first line of output is read by tests and scripts to learn the real address.
+        println!(
+            "Serving {} at http://{}/",
+            policy.base(),
+            listener.local_addr()?
+        );
+        let config = jiyi_web::Config {
+            policy,
+            union_default_graph: !args.no_union_default_graph,
+        };
+        let state = jiyi_web::AppState::new(store, config);
+        jiyi_web::serve(listener, state).await.context("serving")
+    })
+}
