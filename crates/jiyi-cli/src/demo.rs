@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use jiyi_model::UriPolicy;
 use jiyi_model::iri::iri_to_uri;
 use jiyi_store::model::Term;
-use jiyi_store::{QueryAnswer, QueryRequest, Store};
+use jiyi_store::{Query, QueryAnswer, QueryRequest, Store};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -32,6 +32,8 @@ pub struct Args {
     /// Keep the store here instead of a temporary directory (it is emptied first).
     #[arg(long)]
     store: Option<PathBuf>,
+    #[command(flatten)]
+    web: crate::web_options::WebOptions,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -39,6 +41,7 @@ pub fn run(args: Args) -> Result<()> {
         bind,
         data,
         store: store_dir,
+        web,
     } = args;
     let data = data.unwrap_or_else(default_data_dir);
     let mut mappings: Vec<PathBuf> = std::fs::read_dir(data.join("mappings"))
@@ -85,13 +88,7 @@ pub fn run(args: Args) -> Result<()> {
             println!("{summary}");
         }
         print_urls(&store, &policy)?;
-        let state = jiyi_web::AppState::new(
-            store,
-            jiyi_web::Config {
-                policy,
-                union_default_graph: true,
-            },
-        );
+        let state = jiyi_web::AppState::new(store, web.config(policy)?)?;
         let served = jiyi_web::serve(listener, state).await.context("serving");
         drop(temp);
         served
@@ -120,11 +117,8 @@ fn print_urls(store: &Store, policy: &UriPolicy) -> Result<()> {
     const FIRST_OF_EACH: &str = "SELECT ?s WHERE { \
         { SELECT ?s WHERE { ?s a <http://www.cidoc-crm.org/cidoc-crm/E22_Human-Made_Object> } ORDER BY ?s LIMIT 1 } UNION \
         { SELECT ?s WHERE { ?s a <https://www.ica.org/standards/RiC/ontology#Record> } ORDER BY ?s LIMIT 1 } }";
-    if let QueryAnswer::Solutions(solutions) = store.query(&QueryRequest {
-        query: FIRST_OF_EACH,
-        union_default_graph: true,
-        ..Default::default()
-    })? {
+    let query = Query::parse(FIRST_OF_EACH, None)?;
+    if let QueryAnswer::Solutions(solutions) = store.query(&QueryRequest::new(&query))? {
         for solution in solutions {
             if let Some(Term::NamedNode(thing)) = solution?.get("s") {
                 let uri = iri_to_uri(thing.as_str());

@@ -6,7 +6,10 @@
 
 mod demo;
 mod ingest;
+mod map;
 mod serve;
+mod sparql_worker;
+mod web_options;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -27,10 +30,15 @@ enum Command {
     /// Run an RML mapping and publish its output as one dataset graph (replacing the previous
     /// version atomically).
     Ingest(ingest::Args),
+    /// Run RML mappings into an RDF file (N-Quads, N-Triples, Turtle, TriG) without a store.
+    Map(map::Args),
     /// Serve a store: dereferenceable URIs, SPARQL, pages.
     Serve(serve::Args),
     /// Ingest the bundled demo collection into a fresh store and serve it.
     Demo(demo::Args),
+    /// Internal: evaluate SPARQL queries for a server (started by `serve`).
+    #[command(hide = true)]
+    SparqlWorker(sparql_worker::Args),
 }
 
 fn main() -> Result<()> {
@@ -43,8 +51,10 @@ fn main() -> Result<()> {
         .init();
     match Cli::parse().command {
         Command::Ingest(args) => ingest::run(args),
+        Command::Map(args) => map::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::SparqlWorker(args) => sparql_worker::run(args),
     }
 }
 

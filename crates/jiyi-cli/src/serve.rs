@@ -17,10 +17,8 @@ pub struct Args {
     /// Base IRI; must match the one the store was ingested with (the default).
     #[arg(long)]
     base: Option<String>,
-    /// Make /sparql's default graph the store's (empty) default graph instead of the union
-    /// of all published graphs.
-    #[arg(long)]
-    no_union_default_graph: bool,
+    #[command(flatten)]
+    web: crate::web_options::WebOptions,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -37,11 +35,8 @@ pub fn run(args: Args) -> Result<()> {
             policy.base(),
             listener.local_addr()?
         );
-        let config = jiyi_web::Config {
-            policy,
-            union_default_graph: !args.no_union_default_graph,
-        };
-        let state = jiyi_web::AppState::new(store, config);
+        let config = args.web.config(policy)?;
+        let state = jiyi_web::AppState::new(store, config)?;
         jiyi_web::serve(listener, state).await.context("serving")
     })
 }

@@ -14,4 +14,5 @@ mod run;
 
 pub use dataset::DatasetDescription;
 pub use error::IngestError;
+pub use rejects::RejectsWriter;
 pub use run::{IngestReport, PreparedIngest, SinkError, TripleSink};

@@ -7,15 +7,17 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// Writes rejects as JSON lines, opening the file only when the first reject arrives.
-pub(crate) struct RejectsWriter {
+/// Writes rejects as JSON lines, opening the file only when the first reject arrives. Shared by
+/// `jiyi ingest` and `jiyi map`, so a steward sees one report format whatever they ran.
+pub struct RejectsWriter {
     path: PathBuf,
     file: Option<BufWriter<File>>,
-    pub(crate) count: u64,
+    count: u64,
 }
 
 impl RejectsWriter {
-    pub(crate) fn new(path: &Path) -> Self {
+    /// A writer for `path`; nothing is created until a record is rejected.
+    pub fn new(path: &Path) -> Self {
         Self {
             path: path.to_owned(),
             file: None,
@@ -23,7 +25,13 @@ impl RejectsWriter {
         }
     }
 
-    pub(crate) fn write(&mut self, reject: &Reject) -> Result<(), IngestError> {
+    /// How many rejects were written.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Appends one reject as a JSON line: source, line or path, triples map, field, reason.
+    pub fn write(&mut self, reject: &Reject) -> Result<(), IngestError> {
         let io = |source| IngestError::Io {
             path: self.path.clone(),
             source,
@@ -59,7 +67,7 @@ impl RejectsWriter {
 
     /// Flushes the report; when nothing was rejected, removes a report left by an earlier run
     /// so a stale file never suggests this run lost records.
-    pub(crate) fn finish(self) -> Result<Option<PathBuf>, IngestError> {
+    pub fn finish(self) -> Result<Option<PathBuf>, IngestError> {
         let io = |source| IngestError::Io {
             path: self.path.clone(),
             source,

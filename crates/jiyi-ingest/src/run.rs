@@ -5,7 +5,7 @@ use crate::dataset::DatasetDescription;
 use crate::provenance::{RunFacts, run_triples};
 use crate::rejects::RejectsWriter;
 use jiyi_model::UriPolicy;
-use jiyi_rml::{Mapping, QuadSink, Reject, RunOptions, RunSummary};
+use jiyi_rml::{Deduplication, Mapping, QuadSink, Reject, RunOptions, RunSummary};
 use oxrdf::{BlankNode, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -110,6 +110,10 @@ impl PreparedIngest {
         };
         let options = RunOptions {
             base_iri: Some(self.policy.base().to_owned()),
+            // The store keeps a set of triples; exact run-wide elimination here would only
+            // cost memory per distinct quad.
+            deduplicate: Deduplication::Record,
+            ..RunOptions::default()
         };
         let outcome = jiyi_rml::run(&self.mapping, &options, &mut adapter);
         if let Some(failure) = adapter.failure.take() {

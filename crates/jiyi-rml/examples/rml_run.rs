@@ -35,7 +35,14 @@ fn main() -> ExitCode {
         let mut printer = Printer {
             out: std::io::BufWriter::new(std::io::stdout().lock()),
         };
-        let summary = run(&mapping, &RunOptions { base_iri }, &mut printer)?;
+        let summary = run(
+            &mapping,
+            &RunOptions {
+                base_iri,
+                ..RunOptions::default()
+            },
+            &mut printer,
+        )?;
         printer
             .out
             .flush()

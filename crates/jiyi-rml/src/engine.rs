@@ -1,25 +1,37 @@
-//! Running a mapping: one pass over each triples map's source, hash joins for referencing
-//! object maps, quads buffered per record so a rejected record emits nothing.
+//! Running a mapping: each logical source is read once per run however many triples maps
+//! share it (plus once more if it is the parent of a join), hash joins for referencing
+//! object maps, quads buffered per record so a rejected record emits nothing, duplicate
+//! elimination and logical-target routing on the way out.
 
 use crate::Mapping;
 use crate::error::RmlError;
 use crate::eval::{Env, evaluate_strings, generate, to_graph, to_subject};
-use crate::model::{RefObjectMap, TriplesMap};
-use crate::sink::{QuadSink, Reject, RunOptions, RunSummary};
+use crate::model::{RefObjectMap, TermMap, TriplesMap};
+use crate::sink::{Deduplication, QuadSink, Reject, RunOptions, RunSummary};
 use crate::source::{DataError, Iteration, NoSourceIteration, Record, Reference};
+use crate::target::TargetWriters;
 use crate::vocab;
 use oxrdf::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::path::PathBuf;
 
 /// The base IRI RML prescribes when none is given.
 pub(crate) const DEFAULT_BASE_IRI: &str = "http://example.org/";
 
-/// The parent side of one referencing object map with join conditions: the parent source
-/// read once, its subjects kept, and an index from join-key tuples to parent records.
+/// The parent side of one referencing object map with join conditions: the parent's
+/// subjects, and an index from join-key tuples to them.
+#[derive(Default)]
 struct JoinIndex {
     keys: HashMap<Vec<String>, Vec<u32>>,
     subjects: Vec<Vec<Term>>,
 }
+
+/// Which targets a quad goes to: bit `i` is logical target `i`; 0 is the sink.
+type TargetMask = u64;
+
+/// Identifies a referencing object map: (triples map, predicate-object map, ref object map).
+type JoinKey = (usize, usize, usize);
 
 pub(crate) fn run(
     mapping: &Mapping,
@@ -28,25 +40,82 @@ pub(crate) fn run(
 ) -> Result<RunSummary, RmlError> {
     let default_base = options.base_iri.as_deref().unwrap_or(DEFAULT_BASE_IRI);
     preflight(mapping)?;
-    let mut summary = RunSummary::default();
-    for tm in &mapping.triples_maps {
-        let mut joins: HashMap<(usize, usize), JoinIndex> = HashMap::new();
-        for (p, pom) in tm.predicate_object_maps.iter().enumerate() {
-            for (r, rom) in pom.ref_objects.iter().enumerate() {
-                if !rom.joins.is_empty() {
-                    joins.insert((p, r), build_join_index(mapping, rom, default_base)?);
+    let groups = source_groups(mapping);
+    let joins = build_join_indexes(mapping, &groups, default_base)?;
+    let mut output = Output {
+        seen: match options.deduplicate {
+            Deduplication::Run => Some(HashSet::default()),
+            Deduplication::Record => None,
+        },
+        targets: if options.write_logical_targets {
+            Some(TargetWriters::open(&mapping.targets)?)
+        } else {
+            None
+        },
+        sink,
+        summary: RunSummary::default(),
+    };
+    for group in &groups {
+        let runners: Vec<TriplesMapRun<'_>> = group
+            .iter()
+            .filter_map(|&index| {
+                mapping.triples_maps.get(index).map(|tm| TriplesMapRun {
+                    mapping,
+                    index,
+                    tm,
+                    default_base,
+                    joins: &joins,
+                    source_path: tm
+                        .source
+                        .as_ref()
+                        .map_or_else(|| mapping.path.clone(), |s| s.path.clone()),
+                })
+            })
+            .collect();
+        let Some(first) = runners.first() else {
+            continue;
+        };
+        let mut buffer: Vec<(Quad, TargetMask)> = Vec::new();
+        let mut ordinal: u64 = 0;
+        for_each_record(first.tm, &mut |record| {
+            let record_no = ordinal;
+            ordinal += 1;
+            for runner in &runners {
+                runner.record(&record, record_no, &mut buffer, &mut output)?;
+            }
+            Ok(())
+        })?;
+    }
+    if let Some(targets) = output.targets.take() {
+        targets.finish()?;
+    }
+    Ok(output.summary)
+}
+
+/// Triples maps grouped by logical source (effectively equal sources form one group, read
+/// once), in document order of each group's first map. Maps without a source are alone.
+fn source_groups(mapping: &Mapping) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (index, tm) in mapping.triples_maps.iter().enumerate() {
+        let shared = tm.source.as_ref().and_then(|source| {
+            groups.iter().position(|group| {
+                group
+                    .first()
+                    .and_then(|&g| mapping.triples_maps.get(g))
+                    .and_then(|other| other.source.as_ref())
+                    .is_some_and(|other| other.effectively_equal(source))
+            })
+        });
+        match shared {
+            Some(g) => {
+                if let Some(group) = groups.get_mut(g) {
+                    group.push(index);
                 }
             }
+            None => groups.push(vec![index]),
         }
-        let runner = TriplesMapRun {
-            mapping,
-            tm,
-            default_base,
-            joins,
-        };
-        runner.run(sink, &mut summary)?;
     }
-    Ok(summary)
+    groups
 }
 
 /// Checks every source before anything is emitted: files open, CSV headers have the
@@ -89,68 +158,105 @@ fn base_of<'a>(tm: &'a TriplesMap, default_base: &'a str) -> &'a str {
     tm.base_iri.as_deref().unwrap_or(default_base)
 }
 
-fn build_join_index(
+/// Builds every join index, reading each parent source once for all the joins it serves.
+fn build_join_indexes(
     mapping: &Mapping,
-    rom: &RefObjectMap,
+    groups: &[Vec<usize>],
     default_base: &str,
-) -> Result<JoinIndex, RmlError> {
-    let mut index = JoinIndex {
-        keys: HashMap::new(),
-        subjects: Vec::new(),
-    };
-    let Some(parent) = mapping.triples_maps.get(rom.parent) else {
-        return Ok(index);
-    };
-    let base = base_of(parent, default_base);
-    let mut ordinal: u64 = 0;
-    for_each_record(parent, &mut |record| {
-        let record_no = ordinal;
-        ordinal += 1;
-        // Records the parent cannot map are rejected (and reported) by the parent's own run;
-        // here they simply join nothing.
-        let Record::Iteration(iteration) = record else {
-            return Ok(());
-        };
-        let Ok(subjects) = generate(
-            &parent.subject,
-            iteration,
-            Env {
-                base,
-                record: record_no,
-            },
-        ) else {
-            return Ok(());
-        };
-        if subjects.is_empty() {
-            return Ok(());
-        }
-        let mut key_values = Vec::with_capacity(rom.joins.len());
-        for join in &rom.joins {
-            match evaluate_strings(&join.parent, iteration) {
-                Ok(values) if !values.is_empty() => key_values.push(values),
-                _ => return Ok(()),
+) -> Result<HashMap<JoinKey, JoinIndex>, RmlError> {
+    // Joins per parent source group.
+    let mut wanted: Vec<Vec<(JoinKey, &RefObjectMap)>> = vec![Vec::new(); groups.len()];
+    for (t, tm) in mapping.triples_maps.iter().enumerate() {
+        for (p, pom) in tm.predicate_object_maps.iter().enumerate() {
+            for (r, rom) in pom.ref_objects.iter().enumerate() {
+                if rom.joins.is_empty() {
+                    continue;
+                }
+                if let Some(g) = groups.iter().position(|group| group.contains(&rom.parent))
+                    && let Some(list) = wanted.get_mut(g)
+                {
+                    list.push(((t, p, r), rom));
+                }
             }
         }
-        let Ok(id) = u32::try_from(index.subjects.len()) else {
-            return Err(RmlError::SourceSyntax {
-                path: parent
-                    .source
-                    .as_ref()
-                    .map(|s| s.path.clone())
-                    .unwrap_or_default(),
-                message: "more than 4 294 967 295 parent records in one join".into(),
-            });
+    }
+    let mut indexes: HashMap<JoinKey, JoinIndex> = HashMap::new();
+    for joins in wanted.iter().filter(|j| !j.is_empty()) {
+        let Some(reader) = joins
+            .first()
+            .and_then(|(_, rom)| mapping.triples_maps.get(rom.parent))
+        else {
+            continue;
         };
-        index.subjects.push(subjects);
-        for key in cartesian(&key_values) {
-            let ids = index.keys.entry(key).or_default();
-            if ids.last() != Some(&id) {
-                ids.push(id);
-            }
+        for (key, _) in joins {
+            indexes.insert(*key, JoinIndex::default());
         }
-        Ok(())
-    })?;
-    Ok(index)
+        let mut ordinal: u64 = 0;
+        for_each_record(reader, &mut |record| {
+            let record_no = ordinal;
+            ordinal += 1;
+            // Records the parent cannot map are rejected (and reported) by the parent's own
+            // pass; here they simply join nothing.
+            let Record::Iteration(iteration) = record else {
+                return Ok(());
+            };
+            for (key, rom) in joins {
+                let (Some(parent), Some(index)) =
+                    (mapping.triples_maps.get(rom.parent), indexes.get_mut(key))
+                else {
+                    continue;
+                };
+                index_parent_record(parent, rom, iteration, record_no, default_base, index)?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(indexes)
+}
+
+fn index_parent_record(
+    parent: &TriplesMap,
+    rom: &RefObjectMap,
+    iteration: &dyn Iteration,
+    record_no: u64,
+    default_base: &str,
+    index: &mut JoinIndex,
+) -> Result<(), RmlError> {
+    let env = Env {
+        base: base_of(parent, default_base),
+        record: record_no,
+    };
+    let Ok(subjects) = generate(&parent.subject, iteration, env) else {
+        return Ok(());
+    };
+    if subjects.is_empty() {
+        return Ok(());
+    }
+    let mut key_values = Vec::with_capacity(rom.joins.len());
+    for join in &rom.joins {
+        match evaluate_strings(&join.parent, iteration) {
+            Ok(values) if !values.is_empty() => key_values.push(values),
+            _ => return Ok(()),
+        }
+    }
+    let Ok(id) = u32::try_from(index.subjects.len()) else {
+        return Err(RmlError::SourceSyntax {
+            path: parent
+                .source
+                .as_ref()
+                .map(|s| s.path.clone())
+                .unwrap_or_default(),
+            message: "more than 4 294 967 295 parent records in one join".into(),
+        });
+    };
+    index.subjects.push(subjects);
+    for key in cartesian(&key_values) {
+        let ids = index.keys.entry(key).or_default();
+        if ids.last() != Some(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(())
 }
 
 /// Every combination taking one value from each list.
@@ -171,81 +277,190 @@ fn cartesian(lists: &[Vec<String>]) -> Vec<Vec<String>> {
     out
 }
 
+/// A hasher for values that are already uniformly distributed hashes.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+
+    fn write_u128(&mut self, value: u128) {
+        // Truncation intended: the low half of a fingerprint is already a hash.
+        self.0 = value as u64;
+    }
+}
+
+/// A 128-bit fingerprint of a quad bound for a destination (0: the sink, i + 1: target i),
+/// from two independent SipHash runs: collisions are negligible (about 2⁻⁶⁴ for 2³² quads).
+fn fingerprint(destination: usize, quad: &Quad) -> u128 {
+    let mut a = DefaultHasher::new();
+    (0xA5_u8, destination, quad).hash(&mut a);
+    let mut b = DefaultHasher::new();
+    (0x5A_u8, quad, destination).hash(&mut b);
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+}
+
+/// Where mapped quads go: duplicate elimination, then the sink or the logical targets.
+struct Output<'s> {
+    seen: Option<HashSet<u128, BuildHasherDefault<Prehashed>>>,
+    targets: Option<TargetWriters>,
+    sink: &'s mut dyn QuadSink,
+    summary: RunSummary,
+}
+
+impl Output<'_> {
+    fn first_time(&mut self, destination: usize, quad: &Quad) -> bool {
+        match &mut self.seen {
+            Some(seen) => seen.insert(fingerprint(destination, quad)),
+            None => true,
+        }
+    }
+
+    fn emit(&mut self, quad: Quad, mask: TargetMask) -> Result<(), RmlError> {
+        if mask != 0 && self.targets.is_some() {
+            for target in 0..64 {
+                if mask & (1 << target) == 0 || !self.first_time(target + 1, &quad) {
+                    continue;
+                }
+                if let Some(targets) = self.targets.as_mut() {
+                    targets.write(target, &quad)?;
+                    self.summary.quads_written += 1;
+                }
+            }
+            return Ok(());
+        }
+        if self.first_time(0, &quad) {
+            self.sink.quad(quad).map_err(RmlError::Sink)?;
+            self.summary.quads_written += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Removes repeated (quad, targets) pairs of one record, keeping the first of each; small
+/// records (the common case) are compared pairwise, which beats hashing them.
+fn dedup_record(buffer: &mut Vec<(Quad, TargetMask)>) {
+    if buffer.len() <= 32 {
+        let mut i = 1;
+        while i < buffer.len() {
+            if buffer
+                .get(..i)
+                .is_some_and(|before| buffer.get(i).is_some_and(|entry| before.contains(entry)))
+            {
+                buffer.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        return;
+    }
+    let mut seen: HashSet<(Quad, TargetMask)> = HashSet::with_capacity(buffer.len());
+    buffer.retain(|entry| seen.insert(entry.clone()));
+}
+
+/// The logical targets of a term map, its language and datatype maps included.
+fn mask_of(map: &TermMap) -> TargetMask {
+    let mut mask = 0;
+    for target in &map.targets {
+        if let Some(bit) = 1_u64.checked_shl(u32::try_from(*target).unwrap_or(u32::MAX)) {
+            mask |= bit;
+        }
+    }
+    for nested in map.language.iter().chain(&map.datatype) {
+        mask |= mask_of(nested);
+    }
+    mask
+}
+
 struct TriplesMapRun<'m> {
     mapping: &'m Mapping,
+    index: usize,
     tm: &'m TriplesMap,
     default_base: &'m str,
-    joins: HashMap<(usize, usize), JoinIndex>,
+    joins: &'m HashMap<JoinKey, JoinIndex>,
+    source_path: PathBuf,
 }
 
 impl TriplesMapRun<'_> {
-    fn run(&self, sink: &mut dyn QuadSink, summary: &mut RunSummary) -> Result<(), RmlError> {
-        let source_path = match &self.tm.source {
-            Some(source) => source.path.clone(),
-            None => self.mapping.path.clone(),
+    /// Maps one record for this triples map: its quads, or one reject.
+    fn record(
+        &self,
+        record: &Record<'_>,
+        record_no: u64,
+        buffer: &mut Vec<(Quad, TargetMask)>,
+        output: &mut Output<'_>,
+    ) -> Result<(), RmlError> {
+        output.summary.records_read += 1;
+        let failure = match record {
+            Record::Malformed {
+                position,
+                field,
+                reason,
+            } => Some((
+                position.clone(),
+                DataError {
+                    field: field.clone(),
+                    reason: reason.clone(),
+                },
+            )),
+            Record::Iteration(iteration) => {
+                buffer.clear();
+                match self.map_iteration(*iteration, record_no, buffer) {
+                    Ok(()) => None,
+                    Err(error) => Some((iteration.position(), error)),
+                }
+            }
         };
-        let mut buffer: Vec<Quad> = Vec::new();
-        let mut ordinal: u64 = 0;
-        for_each_record(self.tm, &mut |record| {
-            summary.records_read += 1;
-            let record_no = ordinal;
-            ordinal += 1;
-            let failure = match record {
-                Record::Malformed {
-                    position,
-                    field,
-                    reason,
-                } => Some((position, DataError { field, reason })),
-                Record::Iteration(iteration) => {
-                    buffer.clear();
-                    match self.map_iteration(iteration, record_no, &mut buffer) {
-                        Ok(()) => None,
-                        Err(error) => Some((iteration.position(), error)),
-                    }
+        match failure {
+            None => {
+                output.summary.records_mapped += 1;
+                dedup_record(buffer);
+                for (quad, mask) in buffer.drain(..) {
+                    output.emit(quad, mask)?;
                 }
-            };
-            match failure {
-                None => {
-                    summary.records_mapped += 1;
-                    let mut seen: HashSet<&Quad> = HashSet::with_capacity(buffer.len());
-                    for quad in &buffer {
-                        if seen.insert(quad) {
-                            sink.quad(quad.clone()).map_err(RmlError::Sink)?;
-                            summary.quads_written += 1;
-                        }
-                    }
-                }
-                Some((position, error)) => {
-                    summary.records_rejected += 1;
-                    sink.reject(Reject {
-                        source: source_path.clone(),
+            }
+            Some((position, error)) => {
+                output.summary.records_rejected += 1;
+                output
+                    .sink
+                    .reject(Reject {
+                        source: self.source_path.clone(),
                         position,
                         triples_map: self.tm.name.clone(),
                         field: error.field,
                         reason: error.reason,
                     })
                     .map_err(RmlError::Sink)?;
-                }
             }
-            Ok(())
-        })
+        }
+        Ok(())
     }
 
     fn graphs(
         &self,
-        maps: &[crate::model::TermMap],
+        maps: &[TermMap],
         iteration: &dyn Iteration,
         env: Env<'_>,
-        out: &mut Vec<GraphName>,
+        out: &mut Vec<(GraphName, TargetMask)>,
     ) -> Result<(), DataError> {
         for map in maps {
+            let mask = mask_of(map);
             for term in generate(map, iteration, env)? {
                 let graph = to_graph(term).map_err(|e| DataError {
                     field: None,
                     reason: format!("{}: {}", map.location, e.reason),
                 })?;
-                if !out.contains(&graph) {
-                    out.push(graph);
+                match out.iter_mut().find(|(g, _)| *g == graph) {
+                    Some((_, existing)) => *existing |= mask,
+                    None => out.push((graph, mask)),
                 }
             }
         }
@@ -256,33 +471,41 @@ impl TriplesMapRun<'_> {
         &self,
         iteration: &dyn Iteration,
         record: u64,
-        out: &mut Vec<Quad>,
+        out: &mut Vec<(Quad, TargetMask)>,
     ) -> Result<(), DataError> {
         let tm = self.tm;
         let env = Env {
             base: base_of(tm, self.default_base),
             record,
         };
+        let subject_mask = mask_of(&tm.subject);
         let subjects = generate(&tm.subject, iteration, env)?
             .into_iter()
             .map(to_subject)
             .collect::<Result<Vec<NamedOrBlankNode>, DataError>>()?;
+        if subjects.is_empty() {
+            // A null subject produces nothing; the rest of the record need not be evaluated.
+            return Ok(());
+        }
         let mut subject_graphs = Vec::new();
         self.graphs(&tm.subject_graphs, iteration, env, &mut subject_graphs)?;
         let class_graphs = if tm.subject_graphs.is_empty() {
-            vec![GraphName::DefaultGraph]
+            vec![(GraphName::DefaultGraph, 0)]
         } else {
             subject_graphs.clone()
         };
         let rdf_type = NamedNode::new_unchecked(vocab::RDF_TYPE);
         for subject in &subjects {
             for class in &tm.classes {
-                for graph in &class_graphs {
-                    out.push(Quad::new(
-                        subject.clone(),
-                        rdf_type.clone(),
-                        class.clone(),
-                        graph.clone(),
+                for (graph, graph_mask) in &class_graphs {
+                    out.push((
+                        Quad::new(
+                            subject.clone(),
+                            rdf_type.clone(),
+                            class.clone(),
+                            graph.clone(),
+                        ),
+                        subject_mask | graph_mask,
                     ));
                 }
             }
@@ -290,9 +513,10 @@ impl TriplesMapRun<'_> {
         for (p, pom) in tm.predicate_object_maps.iter().enumerate() {
             let mut predicates = Vec::new();
             for map in &pom.predicates {
+                let mask = mask_of(map);
                 for term in generate(map, iteration, env)? {
                     match term {
-                        Term::NamedNode(n) => predicates.push(n),
+                        Term::NamedNode(n) => predicates.push((n, mask)),
                         other => {
                             return Err(DataError::new(
                                 None,
@@ -305,35 +529,51 @@ impl TriplesMapRun<'_> {
                     }
                 }
             }
+            if predicates.is_empty() {
+                continue;
+            }
             let mut objects = Vec::new();
             for map in &pom.objects {
-                objects.extend(generate(map, iteration, env)?);
+                let mask = mask_of(map);
+                objects.extend(
+                    generate(map, iteration, env)?
+                        .into_iter()
+                        .map(|term| (term, mask)),
+                );
             }
             for (r, rom) in pom.ref_objects.iter().enumerate() {
+                let mut terms = Vec::new();
                 self.ref_objects(
                     rom,
-                    self.joins.get(&(p, r)),
+                    self.joins.get(&(self.index, p, r)),
                     iteration,
                     record,
-                    &mut objects,
+                    &mut terms,
                 )?;
+                objects.extend(terms.into_iter().map(|term| (term, 0)));
+            }
+            if objects.is_empty() {
+                continue;
             }
             let graphs = if tm.subject_graphs.is_empty() && pom.graphs.is_empty() {
-                vec![GraphName::DefaultGraph]
+                vec![(GraphName::DefaultGraph, 0)]
             } else {
                 let mut graphs = subject_graphs.clone();
                 self.graphs(&pom.graphs, iteration, env, &mut graphs)?;
                 graphs
             };
             for subject in &subjects {
-                for predicate in &predicates {
-                    for object in &objects {
-                        for graph in &graphs {
-                            out.push(Quad::new(
-                                subject.clone(),
-                                predicate.clone(),
-                                object.clone(),
-                                graph.clone(),
+                for (predicate, predicate_mask) in &predicates {
+                    for (object, object_mask) in &objects {
+                        for (graph, graph_mask) in &graphs {
+                            out.push((
+                                Quad::new(
+                                    subject.clone(),
+                                    predicate.clone(),
+                                    object.clone(),
+                                    graph.clone(),
+                                ),
+                                subject_mask | predicate_mask | object_mask | graph_mask,
                             ));
                         }
                     }
@@ -394,7 +634,7 @@ impl TriplesMapRun<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::cartesian;
+    use super::*;
 
     #[test]
     fn cartesian_product() {
@@ -408,5 +648,20 @@ mod tests {
         );
         assert_eq!(cartesian(&[]), vec![Vec::<String>::new()]);
         assert!(cartesian(&[vec!["x".to_owned()], vec![]]).is_empty());
+    }
+
+    #[test]
+    fn fingerprints_tell_destinations_and_quads_apart() {
+        let quad = |o: &str| {
+            Quad::new(
+                NamedNode::new_unchecked("http://e/s"),
+                NamedNode::new_unchecked("http://e/p"),
+                oxrdf::Literal::new_simple_literal(o),
+                GraphName::DefaultGraph,
+            )
+        };
+        assert_eq!(fingerprint(0, &quad("a")), fingerprint(0, &quad("a")));
+        assert_ne!(fingerprint(0, &quad("a")), fingerprint(1, &quad("a")));
+        assert_ne!(fingerprint(0, &quad("a")), fingerprint(0, &quad("b")));
     }
 }

@@ -76,6 +76,15 @@ pub enum RmlError {
         /// What is wrong.
         message: String,
     },
+    /// A logical target file could not be written.
+    #[error("cannot write logical target {}: {source}", path.display())]
+    TargetIo {
+        /// The target file.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The sink refused a quad or a reject; the run stops.
     #[error("the output sink failed: {0}")]
     Sink(#[source] SinkError),

@@ -4,10 +4,10 @@
 //! later a function execution) becomes values; [`generate`] turns values into RDF terms
 //! according to the term type.
 
-use crate::model::{Expression, TemplatePart, TermMap, TermType};
+use crate::model::{Expression, FunctionCall, TemplatePart, TermMap, TermType};
 use crate::source::{DataError, Iteration};
 use crate::template::{iri_safe, uri_safe};
-use crate::value::{Value, check_lexical};
+use crate::value::{Value, ValueKind, canonical_double, check_lexical};
 use crate::vocab;
 use oxrdf::{BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Term};
 use std::borrow::Cow;
@@ -40,8 +40,83 @@ fn field_of(expression: &Expression) -> Option<String> {
                 .collect();
             (!names.is_empty()).then(|| names.join(", "))
         }
+        Expression::Function(call) => Some(call.name.clone()),
         Expression::Constant(_) | Expression::FreshBlankNode(_) => None,
     }
+}
+
+/// Whether a term map's `rml:condition` (if any) holds for this iteration: at least one
+/// value of the condition function is `true`.
+pub(crate) fn condition_holds(map: &TermMap, iteration: &dyn Iteration) -> Result<bool, DataError> {
+    let Some(condition) = &map.condition else {
+        return Ok(true);
+    };
+    Ok(evaluate_call(condition, iteration)?
+        .iter()
+        .any(|v| matches!(v.lexical.as_str(), "true" | "1")))
+}
+
+/// The values a function-input map gives (constants, references, templates and nested
+/// functions), as literals.
+fn input_values(map: &TermMap, iteration: &dyn Iteration) -> Result<Vec<Literal>, DataError> {
+    if !condition_holds(map, iteration)? {
+        return Ok(Vec::new());
+    }
+    if let Expression::Constant(Term::Literal(l)) = &map.expression {
+        return Ok(vec![l.clone()]);
+    }
+    Ok(evaluate(&map.expression, iteration, keep)?
+        .iter()
+        .map(Value::natural_literal)
+        .collect())
+}
+
+/// Calls a function once per combination of input values (multi-valued inputs are
+/// processed value by value); a required input that is null makes the result null.
+pub(crate) fn evaluate_call(
+    call: &FunctionCall,
+    iteration: &dyn Iteration,
+) -> Result<Vec<Value>, DataError> {
+    let parameters = call.function.parameters();
+    let mut slots: Vec<Vec<Option<Literal>>> = vec![vec![None]; parameters.len()];
+    for (index, map) in &call.inputs {
+        let values = input_values(map, iteration)?;
+        if let Some(slot) = slots.get_mut(*index)
+            && !values.is_empty()
+        {
+            *slot = values.into_iter().map(Some).collect();
+        }
+    }
+    for (parameter, slot) in parameters.iter().zip(&slots) {
+        if parameter.required && slot.iter().all(Option::is_none) {
+            return Ok(Vec::new());
+        }
+    }
+    let mut combinations: Vec<Vec<Option<Literal>>> = vec![Vec::with_capacity(slots.len())];
+    for slot in &slots {
+        combinations = combinations
+            .iter()
+            .flat_map(|prefix| {
+                slot.iter().map(move |value| {
+                    let mut next = prefix.clone();
+                    next.push(value.clone());
+                    next
+                })
+            })
+            .collect();
+    }
+    let mut out = Vec::new();
+    for arguments in &combinations {
+        let results = call
+            .function
+            .call(arguments, call.output)
+            .map_err(|reason| DataError {
+                field: Some(call.name.clone()),
+                reason,
+            })?;
+        out.extend(results.into_iter().map(Value::from_literal));
+    }
+    Ok(out)
 }
 
 /// Evaluates an expression to its list of values; template values pass through `transform`
@@ -80,6 +155,7 @@ pub(crate) fn evaluate(
             Ok(results.into_iter().map(Value::string).collect())
         }
         Expression::FreshBlankNode(_) => Ok(Vec::new()),
+        Expression::Function(call) => evaluate_call(call, iteration),
     }
 }
 
@@ -88,6 +164,9 @@ pub(crate) fn evaluate_strings(
     map: &TermMap,
     iteration: &dyn Iteration,
 ) -> Result<Vec<String>, DataError> {
+    if !condition_holds(map, iteration)? {
+        return Ok(Vec::new());
+    }
     Ok(evaluate(&map.expression, iteration, keep)?
         .into_iter()
         .map(|v| v.lexical)
@@ -100,6 +179,9 @@ pub(crate) fn generate(
     iteration: &dyn Iteration,
     env: Env<'_>,
 ) -> Result<Vec<Term>, DataError> {
+    if !condition_holds(map, iteration)? {
+        return Ok(Vec::new());
+    }
     let values = match &map.expression {
         Expression::FreshBlankNode(n) => {
             return Ok(vec![
@@ -191,13 +273,31 @@ fn literals(
                     reason,
                 })?;
                 out.push(
-                    Literal::new_typed_literal(value.lexical.clone(), datatype.clone()).into(),
+                    Literal::new_typed_literal(lexical_for(value, &datatype), datatype.clone())
+                        .into(),
                 );
             }
         }
         return Ok(out);
     }
     Ok(values.iter().map(|v| v.natural_literal().into()).collect())
+}
+
+/// The lexical form of a value under a datatype map: a number read from JSON becomes the
+/// canonical form of `xsd:double` / `xsd:float` (`37` → `3.7E1`), since it is a number, not
+/// text; any other value keeps its natural lexical form.
+fn lexical_for(value: &Value, datatype: &NamedNode) -> String {
+    let floating = matches!(
+        datatype.as_str().strip_prefix(vocab::XSD_NS),
+        Some("double" | "float")
+    );
+    if floating
+        && matches!(value.kind, ValueKind::Integer | ValueKind::Double)
+        && let Ok(number) = value.lexical.parse::<f64>()
+    {
+        return canonical_double(number);
+    }
+    value.lexical.clone()
 }
 
 /// Whether a string starts with an IRI scheme (`scheme:`).

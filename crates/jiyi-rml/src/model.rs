@@ -1,7 +1,9 @@
 //! The compiled form of a mapping: what [`crate::Mapping`] holds after validation.
 
+use crate::functions::FunctionDefinition;
 use crate::source::{LogicalSource, Reference};
 use oxrdf::{NamedNode, Term};
+use std::sync::Arc;
 
 /// The kind of RDF term a term map generates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +60,29 @@ pub(crate) enum Expression {
     /// No expression: only for `rml:termType rml:BlankNode`, a fresh blank node per iteration.
     /// The number tells term maps apart (it is unique in the mapping).
     FreshBlankNode(usize),
+    /// `rml:functionExecution` (RML-FNML): a function applied to input maps.
+    Function(Box<FunctionCall>),
+}
+
+/// A resolved function execution: the function, which output is used, and the input maps.
+#[derive(Debug, Clone)]
+pub(crate) struct FunctionCall {
+    /// The function, as registered.
+    pub(crate) function: Arc<FunctionDefinition>,
+    /// Its IRI shortened for messages and rejects.
+    pub(crate) name: String,
+    /// The index of the `rml:return` output.
+    pub(crate) output: usize,
+    /// (parameter index, the map giving its value).
+    pub(crate) inputs: Vec<(usize, TermMap)>,
+}
+
+impl FunctionCall {
+    fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
+        for (_, map) in &self.inputs {
+            map.references(out);
+        }
+    }
 }
 
 /// A term map (or any expression map: language, datatype, child and parent maps reuse it).
@@ -73,6 +98,10 @@ pub(crate) struct TermMap {
     pub(crate) language: Option<Box<TermMap>>,
     /// `rml:datatypeMap` / `rml:datatype` (literal term maps only).
     pub(crate) datatype: Option<Box<TermMap>>,
+    /// `rml:condition` (RML-FNML): the map generates nothing unless this yields `true`.
+    pub(crate) condition: Option<Box<FunctionCall>>,
+    /// `rml:logicalTarget`s: indexes into [`crate::Mapping`]'s targets.
+    pub(crate) targets: Vec<usize>,
 }
 
 impl TermMap {
@@ -84,10 +113,14 @@ impl TermMap {
                 TemplatePart::Reference(r) => Some(r),
                 TemplatePart::Text(_) => None,
             })),
+            Expression::Function(call) => call.references(out),
             Expression::Constant(_) | Expression::FreshBlankNode(_) => {}
         }
         for nested in self.language.iter().chain(&self.datatype) {
             nested.references(out);
+        }
+        if let Some(condition) = &self.condition {
+            condition.references(out);
         }
     }
 }

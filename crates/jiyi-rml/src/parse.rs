@@ -1,12 +1,16 @@
 //! Reading a mapping document (Turtle) into the compiled model, with every check that can
 //! be made before touching data.
 
+use crate::LoadOptions;
 use crate::error::RmlError;
+use crate::functions::FunctionRegistry;
 use crate::model::{
-    Expression, JoinCondition, PredicateObjectMap, RefObjectMap, TemplatePart, TermMap, TermType,
-    TriplesMap,
+    Expression, FunctionCall, JoinCondition, PredicateObjectMap, RefObjectMap, TemplatePart,
+    TermMap, TermType, TriplesMap,
 };
-use crate::source::{self, LogicalSource, Reference, SourceFormat};
+use crate::source::input::{self, Compression};
+use crate::source::{self, CsvDialect, LogicalSource, Namespaces, Reference, SourceFormat};
+use crate::target::{LogicalTarget, Serialization};
 use crate::template::{self, Segment};
 use crate::vocab::{self, short};
 use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
@@ -25,6 +29,8 @@ enum Position {
     Language,
     JoinChild,
     JoinParent,
+    /// An `rml:inputValueMap` of a function execution.
+    Input,
 }
 
 impl Position {
@@ -38,6 +44,7 @@ impl Position {
             Self::Language => "a language map",
             Self::JoinChild => "a child map",
             Self::JoinParent => "a parent map",
+            Self::Input => "an input value map",
         }
     }
 
@@ -45,7 +52,7 @@ impl Position {
         match self {
             Self::Subject | Self::Graph => term_type != TermType::Literal,
             Self::Predicate | Self::Datatype => term_type.is_iri(),
-            Self::Object => true,
+            Self::Object | Self::Input => true,
             Self::Language | Self::JoinChild | Self::JoinParent => term_type == TermType::Literal,
         }
     }
@@ -86,12 +93,24 @@ struct Doc<'a> {
     path: &'a Path,
     base: String,
     mapping_dir: PathBuf,
+    /// What `rml:CurrentWorkingDirectory` means for this load.
+    working_dir: PathBuf,
     index: Index,
     fresh_counter: usize,
+    /// Every `rml:namespace` declaration in the document (XPath prefixes).
+    namespaces: Namespaces,
+    functions: &'a FunctionRegistry,
+    /// Logical targets parsed so far, and the node each came from.
+    targets: Vec<LogicalTarget>,
+    target_nodes: Vec<NamedOrBlankNode>,
 }
 
-/// The parsed mapping: triples maps in document order.
-pub(crate) fn parse(text: &str, path: &Path) -> Result<Vec<TriplesMap>, RmlError> {
+/// The parsed mapping: triples maps in document order, and the logical targets they use.
+pub(crate) fn parse(
+    text: &str,
+    path: &Path,
+    options: &LoadOptions,
+) -> Result<(Vec<TriplesMap>, Vec<LogicalTarget>), RmlError> {
     let base = file_base_iri(path);
     let parser = TurtleParser::new()
         .with_base_iri(base.clone())
@@ -130,14 +149,38 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Vec<TriplesMap>, RmlError
         });
         entry.push((triple.predicate.clone(), triple.object.clone()));
     }
+    let working_dir = match &options.working_directory {
+        Some(dir) => std::path::absolute(dir).unwrap_or_else(|_| dir.clone()),
+        None => std::env::current_dir().unwrap_or_default(),
+    };
+    let builtins;
+    let functions = match &options.functions {
+        Some(functions) => functions.as_ref(),
+        None => {
+            builtins = FunctionRegistry::with_builtins();
+            &builtins
+        }
+    };
     let mut doc = Doc {
         path,
         base,
         mapping_dir,
+        working_dir,
         index,
         fresh_counter: 0,
+        namespaces: Namespaces::default(),
+        functions,
+        targets: Vec::new(),
+        target_nodes: Vec::new(),
     };
-    doc.triples_maps(&order, &triples)
+    doc.namespaces = doc.collect_namespaces(&order)?;
+    let maps = doc.triples_maps(&order, &triples)?;
+    Ok((maps, doc.targets))
+}
+
+/// A CSVW term.
+fn csvw(local: &str) -> String {
+    format!("{}{local}", vocab::CSVW_NS)
 }
 
 /// A resource as the object of a triple, or `None` for a literal.
@@ -363,6 +406,9 @@ impl Doc<'_> {
         };
         let location = self.name(&node, &fallback);
         let mut nulls = Vec::new();
+        let mut compression = None;
+        let mut encoding = None;
+        let mut dialect = CsvDialect::default();
         let path = match self.one(&node, vocab::SOURCE, &location)? {
             None => return Err(self.error(&location, "the logical source has no rml:source")),
             Some(Term::Literal(l)) => self.mapping_dir.join(l.value()),
@@ -371,57 +417,57 @@ impl Doc<'_> {
                     return Err(self.error(&location, "unsupported rml:source"));
                 };
                 let source_location = self.name(&source, &format!("{location} rml:source"));
-                for null in self.values(&source, vocab::NULL) {
-                    match null {
-                        Term::Literal(l) => nulls.push(l.value().to_owned()),
-                        other => {
-                            return Err(self.error(
-                                &source_location,
-                                format!("rml:null must be a literal, not {}", describe(other)),
-                            ));
-                        }
-                    }
-                }
-                let Some(relative) = self.string(&source, vocab::PATH, &source_location)? else {
-                    return Err(self.error(
-                        &source_location,
-                        "the source has no rml:path (supported sources: rml:RelativePathSource with rml:root \
-                         and rml:path, or a plain file path literal)",
-                    ));
-                };
-                let root = match self.one(&source, vocab::ROOT, &source_location)? {
-                    Some(Term::NamedNode(n)) if n.as_str() == vocab::MAPPING_DIRECTORY => {
-                        self.mapping_dir.clone()
-                    }
-                    None => std::env::current_dir().unwrap_or_default(),
-                    Some(Term::NamedNode(n)) if n.as_str() == vocab::CURRENT_WORKING_DIRECTORY => {
-                        std::env::current_dir().unwrap_or_default()
-                    }
-                    Some(Term::Literal(l)) => PathBuf::from(l.value()),
-                    Some(other) => {
+                self.nulls(&source, vocab::NULL, &source_location, &mut nulls)?;
+                compression = self.compression(&source, &source_location)?;
+                encoding = self.encoding(&source, &source_location)?;
+                if let Some(url) = self.string(&source, &csvw("url"), &source_location)? {
+                    // A CSVW table description (`a csvw:Table; csvw:url "…"; csvw:dialect […]`).
+                    self.nulls(&source, &csvw("null"), &source_location, &mut nulls)?;
+                    self.csv_dialect(&source, &source_location, &mut dialect, &mut encoding)?;
+                    self.mapping_dir.join(url)
+                } else {
+                    let Some(relative) = self.string(&source, vocab::PATH, &source_location)?
+                    else {
+                        let hint = if self.has(
+                            &source,
+                            "http://www.wiwiss.fu-berlin.de/suhl/bizer/D2RQ/0.1#jdbcDSN",
+                        ) {
+                            "databases (D2RQ) are not read: export the table to CSV first"
+                        } else {
+                            "supported sources: rml:RelativePathSource or rml:FilePath with rml:root and \
+                             rml:path, a csvw:Table with csvw:url, or a plain file path literal"
+                        };
                         return Err(self.error(
                             &source_location,
-                            format!(
-                                "unknown rml:root {} (use rml:MappingDirectory, rml:CurrentWorkingDirectory or a path)",
-                                describe(other)
-                            ),
+                            format!("the source has no rml:path ({hint})"),
                         ));
-                    }
-                };
-                root.join(relative)
-            }
-        };
-        for null in self.values(&node, vocab::NULL) {
-            match null {
-                Term::Literal(l) => nulls.push(l.value().to_owned()),
-                other => {
-                    return Err(self.error(
-                        &location,
-                        format!("rml:null must be a literal, not {}", describe(other)),
-                    ));
+                    };
+                    let root = match self.one(&source, vocab::ROOT, &source_location)? {
+                        Some(Term::NamedNode(n)) if n.as_str() == vocab::MAPPING_DIRECTORY => {
+                            self.mapping_dir.clone()
+                        }
+                        None => self.working_dir.clone(),
+                        Some(Term::NamedNode(n))
+                            if n.as_str() == vocab::CURRENT_WORKING_DIRECTORY =>
+                        {
+                            self.working_dir.clone()
+                        }
+                        Some(Term::Literal(l)) => PathBuf::from(l.value()),
+                        Some(other) => {
+                            return Err(self.error(
+                                &source_location,
+                                format!(
+                                    "unknown rml:root {} (use rml:MappingDirectory, rml:CurrentWorkingDirectory or a path)",
+                                    describe(other)
+                                ),
+                            ));
+                        }
+                    };
+                    root.join(relative)
                 }
             }
-        }
+        };
+        self.nulls(&node, vocab::NULL, &location, &mut nulls)?;
         let format: &'static dyn SourceFormat = match self.one(&node, vocab::REFERENCE_FORMULATION, &location)? {
             Some(Term::NamedNode(n)) => match source::format_for(n.as_str()) {
                 Ok(Some(format)) => format,
@@ -430,6 +476,22 @@ impl Doc<'_> {
                 }
                 Err(message) => return Err(self.error(&location, message)),
             },
+            Some(Term::BlankNode(b)) => {
+                // `[ a rml:XPathReferenceFormulation; rml:namespace […] ]`
+                let formulation: NamedOrBlankNode = b.clone().into();
+                let is_xpath = self.values(&formulation, vocab::RDF_TYPE).iter().any(|t| {
+                    matches!(t, Term::NamedNode(n) if n.as_str().ends_with("XPathReferenceFormulation"))
+                }) || self.has(&formulation, vocab::NAMESPACE);
+                match source::format_for(vocab::XPATH) {
+                    Ok(Some(format)) if is_xpath => format,
+                    _ => {
+                        return Err(self.error(
+                            &location,
+                            "a reference formulation given as a blank node must be an rml:XPathReferenceFormulation",
+                        ));
+                    }
+                }
+            }
             Some(other) => {
                 return Err(self.error(&location, format!("unknown reference formulation {}", describe(other))));
             }
@@ -438,23 +500,210 @@ impl Doc<'_> {
                     &location,
                     format!(
                         "the logical source has no rml:referenceFormulation and the file name {} does not tell \
-                         (give rml:CSV or rml:JSONPath)",
+                         (give rml:CSV, rml:JSONPath or rml:XPath)",
                         path.display()
                     ),
                 )
             })?,
         };
+        if format.name() == "rml:CSV"
+            && Compression::inner_name(&path)
+                .to_ascii_lowercase()
+                .ends_with(".tsv")
+            && dialect == CsvDialect::default()
+        {
+            dialect.delimiter = b'\t';
+        }
         let iterator_text = self.string(&node, vocab::ITERATOR, &location)?;
         let iterator = format
-            .compile_iterator(iterator_text.as_deref())
+            .compile_iterator(iterator_text.as_deref(), &self.namespaces)
             .map_err(|message| self.error(&format!("{location} rml:iterator"), message))?;
+        let compression = compression.unwrap_or_else(|| Compression::from_file_name(&path));
         Ok(Some(LogicalSource {
             path,
             format,
             iterator_text,
             iterator,
             nulls,
+            compression,
+            encoding: encoding.unwrap_or(encoding_rs::UTF_8),
+            dialect,
         }))
+    }
+
+    fn nulls(
+        &self,
+        node: &NamedOrBlankNode,
+        predicate: &str,
+        location: &str,
+        out: &mut Vec<String>,
+    ) -> Result<(), RmlError> {
+        for null in self.values(node, predicate) {
+            match null {
+                Term::Literal(l) => {
+                    if !out.iter().any(|n| n == l.value()) {
+                        out.push(l.value().to_owned());
+                    }
+                }
+                other => {
+                    return Err(self.error(
+                        location,
+                        format!(
+                            "{} must be a literal, not {}",
+                            short(predicate),
+                            describe(other)
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn compression(
+        &self,
+        node: &NamedOrBlankNode,
+        location: &str,
+    ) -> Result<Option<Compression>, RmlError> {
+        match self.one(node, vocab::COMPRESSION, location)? {
+            None => Ok(None),
+            Some(Term::NamedNode(n)) => n
+                .as_str()
+                .strip_prefix(vocab::RML_NS)
+                .and_then(Compression::from_local_name)
+                .map(Some)
+                .ok_or_else(|| {
+                    self.error(
+                        location,
+                        format!(
+                            "unknown rml:compression {} (use rml:none, rml:gzip, rml:zip, rml:targz or rml:tarxz)",
+                            short(n.as_str())
+                        ),
+                    )
+                }),
+            Some(other) => Err(self.error(
+                location,
+                format!("rml:compression must be an IRI, not {}", describe(other)),
+            )),
+        }
+    }
+
+    fn encoding(
+        &self,
+        node: &NamedOrBlankNode,
+        location: &str,
+    ) -> Result<Option<&'static encoding_rs::Encoding>, RmlError> {
+        let label = match self.one(node, vocab::ENCODING, location)? {
+            None => return Ok(None),
+            Some(Term::NamedNode(n)) => n
+                .as_str()
+                .strip_prefix(vocab::RML_NS)
+                .unwrap_or(n.as_str())
+                .to_owned(),
+            Some(Term::Literal(l)) => l.value().to_owned(),
+            Some(other) => {
+                return Err(self.error(
+                    location,
+                    format!(
+                        "rml:encoding must be an IRI or a label, not {}",
+                        describe(other)
+                    ),
+                ));
+            }
+        };
+        input::encoding_for_label(&label).map(Some).ok_or_else(|| {
+            self.error(
+                location,
+                format!(
+                    "unknown encoding `{label}` (use rml:UTF-8, rml:UTF-16 or a WHATWG label such as \"Big5\")"
+                ),
+            )
+        })
+    }
+
+    fn csv_dialect(
+        &self,
+        table: &NamedOrBlankNode,
+        location: &str,
+        dialect: &mut CsvDialect,
+        encoding: &mut Option<&'static encoding_rs::Encoding>,
+    ) -> Result<(), RmlError> {
+        let Some(node) = self.one(table, &csvw("dialect"), location)?.cloned() else {
+            return Ok(());
+        };
+        let Some(node) = as_resource(&node) else {
+            return Err(self.error(location, "csvw:dialect must be a resource"));
+        };
+        let location = format!("{location} csvw:dialect");
+        let location = location.as_str();
+        let single_byte = |name: &str, value: &str| -> Result<u8, RmlError> {
+            match value.as_bytes() {
+                [b] => Ok(*b),
+                _ => Err(self.error(
+                    location,
+                    format!("csvw:{name} must be a single ASCII character, not `{value}`"),
+                )),
+            }
+        };
+        let boolean = |name: &str, value: &str| -> Result<bool, RmlError> {
+            match value {
+                "true" | "1" => Ok(true),
+                "false" | "0" => Ok(false),
+                other => Err(self.error(
+                    location,
+                    format!("csvw:{name} must be a boolean, not `{other}`"),
+                )),
+            }
+        };
+        if let Some(v) = self.string(&node, &csvw("delimiter"), location)? {
+            dialect.delimiter = if v == "\\t" {
+                b'\t'
+            } else {
+                single_byte("delimiter", &v)?
+            };
+        }
+        if let Some(v) = self.string(&node, &csvw("quoteChar"), location)? {
+            dialect.quote = single_byte("quoteChar", &v)?;
+        }
+        if let Some(v) = self.string(&node, &csvw("doubleQuote"), location)? {
+            dialect.double_quote = boolean("doubleQuote", &v)?;
+        }
+        if let Some(v) = self.string(&node, &csvw("header"), location)? {
+            dialect.header = boolean("header", &v)?;
+        }
+        if let Some(v) = self.string(&node, &csvw("headerRowCount"), location)? {
+            match v.as_str() {
+                "0" => dialect.header = false,
+                "1" => dialect.header = true,
+                other => {
+                    return Err(self.error(
+                        location,
+                        format!("csvw:headerRowCount must be 0 or 1, not `{other}`"),
+                    ));
+                }
+            }
+        }
+        if let Some(v) = self.string(&node, &csvw("skipRows"), location)? {
+            dialect.skip_rows = v.parse().map_err(|_| {
+                self.error(
+                    location,
+                    format!("csvw:skipRows must be a number, not `{v}`"),
+                )
+            })?;
+        }
+        if let Some(v) = self.string(&node, &csvw("commentPrefix"), location)? {
+            dialect.comment = Some(single_byte("commentPrefix", &v)?);
+        }
+        if let Some(v) = self.string(&node, &csvw("trim"), location)? {
+            dialect.trim = v != "false";
+        }
+        if let Some(v) = self.string(&node, &csvw("encoding"), location)? {
+            *encoding = Some(
+                input::encoding_for_label(&v)
+                    .ok_or_else(|| self.error(location, format!("unknown csvw:encoding `{v}`")))?,
+            );
+        }
+        Ok(())
     }
 
     #[allow(clippy::type_complexity)]
@@ -748,6 +997,8 @@ impl Doc<'_> {
                     term_type: TermType::Literal,
                     language: None,
                     datatype: None,
+                    condition: None,
+                    targets: Vec::new(),
                 })
             }
             ([other], []) => Err(self.error(
@@ -788,7 +1039,7 @@ impl Doc<'_> {
             ));
         };
         let compiled = format
-            .compile_reference(text)
+            .compile_reference(text, &self.namespaces)
             .map_err(|message| self.error(location, message))?;
         Ok(Reference {
             text: text.to_owned(),
@@ -816,6 +1067,8 @@ impl Doc<'_> {
             term_type,
             language: None,
             datatype: None,
+            condition: None,
+            targets: Vec::new(),
         })
     }
 
@@ -835,7 +1088,11 @@ impl Doc<'_> {
             Term::NamedNode(_) => !matches!(position, Position::Language),
             Term::Literal(_) => matches!(
                 position,
-                Position::Object | Position::Language | Position::JoinChild | Position::JoinParent
+                Position::Object
+                    | Position::Language
+                    | Position::JoinChild
+                    | Position::JoinParent
+                    | Position::Input
             ),
         };
         if !ok {
@@ -887,16 +1144,16 @@ impl Doc<'_> {
         let location = self.name(&node, fallback);
         let location = location.as_str();
 
-        if self.has(&node, vocab::FUNCTION_EXECUTION) {
-            return Err(self.error(
-                location,
-                "rml:functionExecution (RML-FNML functions) is not supported yet",
-            ));
-        }
+        let function = if self.has(&node, vocab::FUNCTION_EXECUTION) {
+            Some(self.function_call(&node, location, format)?)
+        } else {
+            None
+        };
         let constant = self.one(&node, vocab::CONSTANT, location)?.cloned();
         let reference = self.string(&node, vocab::REFERENCE, location)?;
         let template = self.string(&node, vocab::TEMPLATE, location)?;
         let present: Vec<&str> = [
+            function.as_ref().map(|_| "rml:functionExecution"),
             constant.as_ref().map(|_| "rml:constant"),
             reference.as_ref().map(|_| "rml:reference"),
             template.as_ref().map(|_| "rml:template"),
@@ -957,7 +1214,9 @@ impl Doc<'_> {
             ));
         }
 
-        let expression = if let Some(constant) = constant {
+        let expression = if let Some(call) = function {
+            Expression::Function(Box::new(call))
+        } else if let Some(constant) = constant {
             self.check_constant(&constant, position, location)?;
             let implied = if matches!(constant, Term::Literal(_)) {
                 TermType::Literal
@@ -999,7 +1258,7 @@ impl Doc<'_> {
         } else {
             return Err(self.error(
                 location,
-                "term map has no rml:constant, rml:reference or rml:template",
+                "term map has no rml:constant, rml:reference, rml:template or rml:functionExecution",
             ));
         };
 
@@ -1009,15 +1268,18 @@ impl Doc<'_> {
             (_, Some(explicit)) => explicit,
             (_, None) => match position {
                 Position::Object
-                    if matches!(expression, Expression::Reference(_))
-                        || language.is_some()
+                    if matches!(
+                        expression,
+                        Expression::Reference(_) | Expression::Function(_)
+                    ) || language.is_some()
                         || datatype.is_some() =>
                 {
                     TermType::Literal
                 }
-                Position::Language | Position::JoinChild | Position::JoinParent => {
-                    TermType::Literal
-                }
+                Position::Language
+                | Position::JoinChild
+                | Position::JoinParent
+                | Position::Input => TermType::Literal,
                 _ => TermType::Iri,
             },
         };
@@ -1051,12 +1313,32 @@ impl Doc<'_> {
                 ));
             }
         }
+        let condition = match self.one(&node, vocab::CONDITION, location)?.cloned() {
+            None => None,
+            Some(condition) => {
+                let condition_location = format!("{location} rml:condition");
+                let Some(condition) = as_resource(&condition) else {
+                    return Err(self.error(
+                        &condition_location,
+                        "rml:condition must be a function-valued map (with rml:functionExecution)",
+                    ));
+                };
+                Some(Box::new(self.function_call(
+                    &condition,
+                    &condition_location,
+                    format,
+                )?))
+            }
+        };
+        let targets = self.logical_targets(&node, location)?;
         Ok(TermMap {
             location: location.to_owned(),
             expression,
             term_type,
             language: language.map(Box::new),
             datatype: datatype.map(Box::new),
+            condition,
+            targets,
         })
     }
 
@@ -1087,6 +1369,8 @@ impl Doc<'_> {
                     term_type: TermType::Literal,
                     language: None,
                     datatype: None,
+                    condition: None,
+                    targets: Vec::new(),
                 }))
             }
             ([], [map]) => Ok(Some(self.term_map(
@@ -1147,6 +1431,360 @@ impl Doc<'_> {
                 "a term map can have at most one rml:datatype or rml:datatypeMap",
             )),
         }
+    }
+}
+
+impl Doc<'_> {
+    /// Every `rml:namespacePrefix` / `rml:namespaceURL` pair in the document.
+    fn collect_namespaces(&self, order: &[NamedOrBlankNode]) -> Result<Namespaces, RmlError> {
+        let mut namespaces = Vec::new();
+        for node in order {
+            let Some(prefix) = self.string(node, vocab::NAMESPACE_PREFIX, "rml:namespace")? else {
+                continue;
+            };
+            let location = self.name(node, &format!("rml:namespace `{prefix}`"));
+            let url = match self.one(node, vocab::NAMESPACE_URL, &location)? {
+                Some(Term::Literal(l)) => l.value().to_owned(),
+                Some(Term::NamedNode(n)) => n.as_str().to_owned(),
+                _ => {
+                    return Err(self.error(&location, "the namespace has no rml:namespaceURL"));
+                }
+            };
+            if let Some((_, other)) = namespaces
+                .iter()
+                .find(|(p, u): &&(String, String)| *p == prefix && *u != url)
+            {
+                return Err(self.error(
+                    &location,
+                    format!("the prefix `{prefix}` is bound to both <{other}> and <{url}>"),
+                ));
+            }
+            namespaces.push((prefix, url));
+        }
+        Ok(Namespaces(namespaces))
+    }
+
+    /// An IRI given by a constant shortcut (`rml:function`) or a constant-valued map
+    /// (`rml:functionMap [ rml:constant … ]`).
+    fn constant_iri(
+        &self,
+        node: &NamedOrBlankNode,
+        shortcut: &str,
+        map: &str,
+        location: &str,
+    ) -> Result<Option<String>, RmlError> {
+        if let Some(term) = self.one(node, shortcut, location)? {
+            return match term {
+                Term::NamedNode(n) => Ok(Some(n.as_str().to_owned())),
+                other => Err(self.error(
+                    location,
+                    format!(
+                        "{} must be an IRI, not {}",
+                        short(shortcut),
+                        describe(other)
+                    ),
+                )),
+            };
+        }
+        let Some(map_node) = self.one(node, map, location)?.cloned() else {
+            return Ok(None);
+        };
+        let map_location = format!("{location} {}", short(map));
+        let constant = as_resource(&map_node).and_then(|m| {
+            self.values(&m, vocab::CONSTANT)
+                .first()
+                .map(|t| (*t).clone())
+        });
+        match constant {
+            Some(Term::NamedNode(n)) => Ok(Some(n.as_str().to_owned())),
+            _ => Err(self.error(
+                &map_location,
+                format!(
+                    "only constant {} are supported (give rml:constant with an IRI)",
+                    short(map)
+                ),
+            )),
+        }
+    }
+
+    /// Resolves `rml:functionExecution` (and `rml:return` / `rml:returnMap`) of a
+    /// function-valued map against the registry: unknown functions, parameters and outputs
+    /// are mapping errors.
+    fn function_call(
+        &mut self,
+        map: &NamedOrBlankNode,
+        location: &str,
+        format: Option<&'static dyn SourceFormat>,
+    ) -> Result<FunctionCall, RmlError> {
+        let Some(execution) = self.one(map, vocab::FUNCTION_EXECUTION, location)?.cloned() else {
+            return Err(self.error(
+                location,
+                "a function-valued map needs rml:functionExecution",
+            ));
+        };
+        let Some(execution) = as_resource(&execution) else {
+            return Err(self.error(location, "rml:functionExecution must be a resource"));
+        };
+        let execution_location =
+            self.name(&execution, &format!("{location} rml:functionExecution"));
+        let Some(iri) = self.constant_iri(
+            &execution,
+            vocab::FUNCTION,
+            vocab::FUNCTION_MAP,
+            &execution_location,
+        )?
+        else {
+            return Err(self.error(
+                &execution_location,
+                "the function execution has no rml:function (or rml:functionMap)",
+            ));
+        };
+        let Some(function) = self.functions.get(&iri).cloned() else {
+            return Err(self.error(
+                &execution_location,
+                format!(
+                    "unknown function <{iri}>: it is neither built in nor registered (see FunctionRegistry; built-in: GREL string functions and IDLab equal/isNull/toUpperCaseURL…)"
+                ),
+            ));
+        };
+        let name = short_function(&iri);
+        let input_nodes = self
+            .values(&execution, vocab::INPUT)
+            .into_iter()
+            .cloned()
+            .collect::<Vec<_>>();
+        let mut inputs: Vec<(usize, TermMap)> = Vec::new();
+        for (k, input) in input_nodes.iter().enumerate() {
+            let input_location = indexed(&execution_location, "rml:input", k, input_nodes.len());
+            let Some(input) = as_resource(input) else {
+                return Err(self.error(&input_location, "rml:input must be a resource"));
+            };
+            let Some(parameter) = self.constant_iri(
+                &input,
+                vocab::PARAMETER,
+                vocab::PARAMETER_MAP,
+                &input_location,
+            )?
+            else {
+                return Err(self.error(&input_location, "the input has no rml:parameter"));
+            };
+            let Some(index) = function.parameter_index(&parameter) else {
+                let known: Vec<String> = function
+                    .parameters()
+                    .iter()
+                    .filter_map(|p| p.iris.first().map(|i| format!("<{i}>")))
+                    .collect();
+                return Err(self.error(
+                    &input_location,
+                    format!(
+                        "{name} has no parameter <{parameter}> (its parameters: {})",
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                ));
+            };
+            if inputs.iter().any(|(i, _)| *i == index) {
+                return Err(self.error(
+                    &input_location,
+                    format!("parameter <{parameter}> of {name} is given twice"),
+                ));
+            }
+            let value_map = match (
+                self.one(&input, vocab::INPUT_VALUE, &input_location)?
+                    .cloned(),
+                self.one(&input, vocab::INPUT_VALUE_MAP, &input_location)?
+                    .cloned(),
+            ) {
+                (Some(constant), None) => self.constant_map(
+                    constant,
+                    Position::Input,
+                    &format!("{input_location} rml:inputValue"),
+                )?,
+                (None, Some(node)) => self.term_map(
+                    &node,
+                    Position::Input,
+                    &format!("{input_location} rml:inputValueMap"),
+                    format,
+                )?,
+                (None, None) => {
+                    return Err(self.error(
+                        &input_location,
+                        "the input has no rml:inputValue or rml:inputValueMap",
+                    ));
+                }
+                (Some(_), Some(_)) => {
+                    return Err(self.error(
+                        &input_location,
+                        "the input has both rml:inputValue and rml:inputValueMap",
+                    ));
+                }
+            };
+            inputs.push((index, value_map));
+        }
+        for (index, parameter) in function.parameters().iter().enumerate() {
+            if parameter.required && !inputs.iter().any(|(i, _)| *i == index) {
+                return Err(self.error(
+                    &execution_location,
+                    format!(
+                        "{name} needs parameter <{}>, which has no rml:input",
+                        parameter.iris.first().map_or("?", String::as_str)
+                    ),
+                ));
+            }
+        }
+        let output = match self.constant_iri(map, vocab::RETURN, vocab::RETURN_MAP, location)? {
+            None => 0,
+            Some(iri) => function.output_index(&iri).ok_or_else(|| {
+                self.error(
+                    location,
+                    format!(
+                        "{name} has no output <{iri}> (its outputs: {})",
+                        function
+                            .output_names()
+                            .iter()
+                            .map(|o| format!("<{o}>"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?,
+        };
+        Ok(FunctionCall {
+            function,
+            name,
+            output,
+            inputs,
+        })
+    }
+
+    /// The logical targets of a term map (`rml:logicalTarget`), parsed once per node.
+    fn logical_targets(
+        &mut self,
+        node: &NamedOrBlankNode,
+        location: &str,
+    ) -> Result<Vec<usize>, RmlError> {
+        let values = self
+            .values(node, vocab::LOGICAL_TARGET)
+            .into_iter()
+            .cloned()
+            .collect::<Vec<_>>();
+        let mut out = Vec::new();
+        for value in values {
+            let Some(target) = as_resource(&value) else {
+                return Err(self.error(location, "rml:logicalTarget must be a resource"));
+            };
+            if let Some(i) = self.target_nodes.iter().position(|t| *t == target) {
+                out.push(i);
+                continue;
+            }
+            let target_location = self.name(&target, &format!("{location} rml:logicalTarget"));
+            let parsed = self.logical_target(&target, &target_location)?;
+            self.targets.push(parsed);
+            self.target_nodes.push(target);
+            out.push(self.targets.len() - 1);
+        }
+        Ok(out)
+    }
+
+    fn logical_target(
+        &self,
+        node: &NamedOrBlankNode,
+        location: &str,
+    ) -> Result<LogicalTarget, RmlError> {
+        let Some(target) = self.one(node, vocab::TARGET, location)?.cloned() else {
+            return Err(self.error(location, "the logical target has no rml:target"));
+        };
+        let (path, mut compression, mut encoding) = match target {
+            Term::Literal(l) => (self.mapping_dir.join(l.value()), None, None),
+            other => {
+                let Some(target) = as_resource(&other) else {
+                    return Err(self.error(location, "rml:target must be a resource"));
+                };
+                let target_location = self.name(&target, &format!("{location} rml:target"));
+                let Some(relative) = self.string(&target, vocab::PATH, &target_location)? else {
+                    return Err(self.error(
+                        &target_location,
+                        "only file targets (rml:FilePath with rml:path) are supported",
+                    ));
+                };
+                let root = match self.one(&target, vocab::ROOT, &target_location)? {
+                    Some(Term::NamedNode(n)) if n.as_str() == vocab::MAPPING_DIRECTORY => {
+                        self.mapping_dir.clone()
+                    }
+                    Some(Term::Literal(l)) => PathBuf::from(l.value()),
+                    _ => self.working_dir.clone(),
+                };
+                (
+                    root.join(relative),
+                    self.compression(&target, &target_location)?,
+                    self.encoding(&target, &target_location)?,
+                )
+            }
+        };
+        if compression.is_none() {
+            compression = self.compression(node, location)?;
+        }
+        if encoding.is_none() {
+            encoding = self.encoding(node, location)?;
+        }
+        let serialization = match self.one(node, vocab::SERIALIZATION, location)? {
+            None => Serialization::N_QUADS,
+            Some(Term::NamedNode(n)) => n
+                .as_str()
+                .strip_prefix(vocab::FORMATS_NS)
+                .and_then(Serialization::from_format_name)
+                .ok_or_else(|| {
+                    self.error(
+                        location,
+                        format!(
+                            "unsupported rml:serialization <{}> (supported: formats:N-Quads, formats:N-Triples, formats:Turtle, formats:TriG)",
+                            n.as_str()
+                        ),
+                    )
+                })?,
+            Some(other) => {
+                return Err(self.error(
+                    location,
+                    format!("rml:serialization must be an IRI, not {}", describe(other)),
+                ));
+            }
+        };
+        let encoding = encoding.unwrap_or(encoding_rs::UTF_8);
+        if encoding != encoding_rs::UTF_8 {
+            return Err(self.error(
+                location,
+                format!(
+                    "only UTF-8 output is supported, not {} (RDF syntaxes are UTF-8)",
+                    encoding.name()
+                ),
+            ));
+        }
+        let compression = compression.unwrap_or(Compression::None);
+        if !matches!(compression, Compression::None | Compression::Gzip) {
+            return Err(self.error(
+                location,
+                "only rml:gzip compression is supported for targets",
+            ));
+        }
+        Ok(LogicalTarget {
+            path,
+            serialization,
+            gzip: compression == Compression::Gzip,
+        })
+    }
+}
+
+/// `grel:toUpperCase`-style short names for function IRIs in messages.
+fn short_function(iri: &str) -> String {
+    if let Some(local) = iri.strip_prefix(crate::functions::GREL_NS) {
+        format!("grel:{local}")
+    } else if let Some(local) = iri.strip_prefix(crate::functions::IDLAB_NS) {
+        format!("idlab-fn:{local}")
+    } else {
+        format!("<{iri}>")
     }
 }
 

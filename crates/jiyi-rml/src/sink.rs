@@ -118,4 +118,24 @@ pub struct RunOptions {
     /// triples map declares its own `rml:baseIRI`. `None` means the RML default,
     /// `http://example.org/` — a publisher should always set it.
     pub base_iri: Option<String>,
+    /// Write quads of term maps with `rml:logicalTarget` to those target files (and not to
+    /// the sink), as RML-IO says. Off by default: an ingest stores every quad of a dataset,
+    /// so everything goes to the sink.
+    pub write_logical_targets: bool,
+    /// How duplicate quads are removed.
+    pub deduplicate: Deduplication,
+}
+
+/// How much duplicate elimination a run does. RML's output is a set; exact elimination
+/// costs memory per distinct quad, which a caller that deduplicates downstream (the store)
+/// can save.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Deduplication {
+    /// Every quad reaches the sink (or a target) once per run: a 128-bit fingerprint of
+    /// each distinct quad is kept (about 32 bytes per distinct quad).
+    #[default]
+    Run,
+    /// Duplicates are removed within one record only; memory stays flat however large the
+    /// output (the store, or an RDF reader, removes the rest).
+    Record,
 }

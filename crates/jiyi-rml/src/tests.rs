@@ -37,6 +37,7 @@ fn execute(dir: &TempDir, mapping: &str) -> (RunSummary, CollectingSink) {
         &mapping,
         &RunOptions {
             base_iri: Some(BASE.into()),
+            ..RunOptions::default()
         },
         &mut sink,
     )
@@ -459,13 +460,73 @@ fn mapping_errors_name_the_place_and_the_problem() {
             &["`{` is never closed"],
         ),
         (
-            "<#T> rml:logicalSource [ rml:source \"a.xml\"; rml:referenceFormulation rml:XPath ]; rml:subject ex:s .",
-            &["rml:XPath", "not supported yet"],
+            "<#T> rml:logicalSource [ rml:source \"a.xml\"; rml:referenceFormulation rml:XPath; rml:iterator \"record\" ]; rml:subject ex:s .",
+            &[
+                "<#T> rml:logicalSource",
+                "rml:iterator",
+                "absolute location path",
+            ],
+        ),
+        (
+            "<#T> rml:logicalSource [ rml:source \"a.xml\"; rml:referenceFormulation rml:XPath; rml:iterator \"/r/item\" ];\n\
+             rml:subjectMap [ rml:template \"x/{@id}\" ] ;\n\
+             rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap <#Bad> ] .\n\
+             <#Bad> rml:reference \"following::x\" .",
+            &["<#Bad>", "axis following:: is not supported"],
         ),
         (
             "<#T> rml:logicalSource [ rml:source \"a.csv\" ]; rml:subject ex:s;\n\
              rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap [ rml:functionExecution [] ] ] .",
-            &["rml:functionExecution", "not supported yet"],
+            &["rml:functionExecution", "has no rml:function"],
+        ),
+        (
+            "@prefix grel: <http://users.ugent.be/~bjdmeest/function/grel.ttl#> .\n\
+             <#T> rml:logicalSource [ rml:source \"a.csv\" ]; rml:subject ex:s;\n\
+             rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap <#Upper> ] .\n\
+             <#Upper> rml:functionExecution <#X> .\n\
+             <#X> rml:function grel:toUpperCase; rml:input [ rml:parameter grel:nope; rml:inputValueMap [ rml:reference \"id\" ] ] .",
+            &[
+                "<#X> rml:input",
+                "grel:toUpperCase has no parameter",
+                "grel.ttl#nope",
+                "valueParam",
+            ],
+        ),
+        (
+            "@prefix grel: <http://users.ugent.be/~bjdmeest/function/grel.ttl#> .\n\
+             <#T> rml:logicalSource [ rml:source \"a.csv\" ]; rml:subject ex:s;\n\
+             rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap <#Upper> ] .\n\
+             <#Upper> rml:functionExecution <#X>; rml:return grel:nothing .\n\
+             <#X> rml:function grel:toUpperCase; rml:input [ rml:parameter grel:valueParam; rml:inputValue \"a\" ] .",
+            &["<#Upper>", "has no output", "grel.ttl#nothing", "stringOut"],
+        ),
+        (
+            "<#T> rml:logicalSource [ rml:source \"a.csv\" ]; rml:subject ex:s;\n\
+             rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap [ rml:functionExecution <#X> ] ] .\n\
+             <#X> rml:function ex:unknownFunction .",
+            &[
+                "<#X>",
+                "unknown function <http://example.com/unknownFunction>",
+            ],
+        ),
+        (
+            "@prefix grel: <http://users.ugent.be/~bjdmeest/function/grel.ttl#> .\n\
+             <#T> rml:logicalSource [ rml:source \"a.csv\" ]; rml:subject ex:s;\n\
+             rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap [ rml:functionExecution <#X> ] ] .\n\
+             <#X> rml:function grel:string_replace; rml:input [ rml:parameter grel:valueParam; rml:inputValue \"a\" ] .",
+            &["<#X>", "grel:string_replace needs parameter", "param_find"],
+        ),
+        (
+            "<#T> rml:logicalSource [ rml:source [ rml:path \"a.csv\"; rml:root rml:MappingDirectory; rml:encoding rml:Klingon ] ]; rml:subject ex:s .",
+            &["rml:source", "unknown encoding `Klingon`"],
+        ),
+        (
+            "<#T> rml:logicalSource [ rml:source [ rml:path \"a.csv\"; rml:compression rml:rar ] ]; rml:subject ex:s .",
+            &["unknown rml:compression rml:rar"],
+        ),
+        (
+            "<#T> rml:logicalSource [ rml:source \"a.csv\" ]; rml:subjectMap [ rml:template \"{id}\"; rml:logicalTarget [ rml:target [ rml:path \"out.rj\" ]; rml:serialization <http://www.w3.org/ns/formats/RDF_JSON> ] ] .",
+            &["unsupported rml:serialization", "RDF_JSON"],
         ),
     ];
     for (mapping, needles) in cases {
@@ -551,4 +612,307 @@ fn public_types_cross_threads() {
     send_sync::<RmlError>();
     send_sync::<crate::Reject>();
     send_sync::<RunSummary>();
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[test]
+fn big5_gzip_csv_with_an_invalid_byte_is_one_reject() {
+    // 統一編號,題名 / 故-1,青花 / 故-2,<invalid Big5> — written in Big5, then gzipped.
+    let mut data = Vec::new();
+    data.extend_from_slice(b"\xB2\xCE\xA4\x40\xBD\x73\xB8\xB9,\xC3\x44\xA6\x57\n");
+    data.extend_from_slice(b"\xAC\x47-1,\xAB\x43\xAA\xE1\n");
+    data.extend_from_slice(b"\xAC\x47-2,\xFF\x20\n");
+    let dir = dir_with(&[("objects.csv.gz", gzip(&data).as_slice())]);
+    let mapping = csv_map(
+        "objects.csv.gz",
+        "; rml:encoding rml:Big5; rml:compression rml:gzip",
+        "rml:subjectMap [ rml:template \"id/object/{統一編號}\" ];\n\
+         rml:predicateObjectMap [ rml:predicate ex:title; rml:objectMap [ rml:reference \"題名\" ] ]",
+    );
+    let (summary, sink) = execute(&dir, &mapping);
+    assert_eq!(
+        summary,
+        RunSummary {
+            records_read: 2,
+            records_mapped: 1,
+            records_rejected: 1,
+            quads_written: 1
+        }
+    );
+    assert_eq!(
+        quads(&sink),
+        set(&["<https://data.example.tw/id/object/故-1> <http://example.com/title> \"青花\""])
+    );
+    let reject = &sink.rejects[0];
+    assert_eq!(reject.position, RecordPosition::Line(3));
+    assert_eq!(reject.field.as_deref(), Some("題名"));
+    assert!(reject.reason.contains("Big5"), "{}", reject.reason);
+    assert!(reject.source.ends_with("objects.csv.gz"));
+}
+
+#[test]
+fn csvw_dialect_without_header() {
+    let dir = dir_with(&[("a.tsv", "# export\nA1;故宮\nA2;史館\n".as_bytes())]);
+    let mapping = "@prefix csvw: <http://www.w3.org/ns/csvw#> .\n\
+        <#M> rml:logicalSource [ rml:referenceFormulation rml:CSV; rml:source [ a csvw:Table; csvw:url \"a.tsv\";\n\
+          csvw:dialect [ csvw:delimiter \";\"; csvw:header false; csvw:skipRows 1 ] ] ];\n\
+        rml:subjectMap [ rml:template \"id/{_col.1}\" ];\n\
+        rml:predicateObjectMap [ rml:predicate ex:name; rml:objectMap [ rml:reference \"_col.2\" ] ] .";
+    let (_, sink) = execute(&dir, mapping);
+    assert_eq!(
+        quads(&sink),
+        set(&[
+            "<https://data.example.tw/id/A1> <http://example.com/name> \"故宮\"",
+            "<https://data.example.tw/id/A2> <http://example.com/name> \"史館\"",
+        ])
+    );
+}
+
+const LIDO: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<lido:lidoWrap xmlns:lido="http://www.lido-schema.org" xmlns:xml="http://www.w3.org/XML/1998/namespace">
+  <lido:source>故宮</lido:source>
+  <lido:lido>
+    <lido:lidoRecID lido:type="local">K1A000001</lido:lidoRecID>
+    <lido:titleSet>
+      <lido:appellationValue xml:lang="zh-Hant">翠玉白菜</lido:appellationValue>
+      <lido:appellationValue xml:lang="en">Jadeite Cabbage</lido:appellationValue>
+    </lido:titleSet>
+  </lido:lido>
+  <lido:lido>
+    <lido:lidoRecID lido:type="local">K1A000002</lido:lidoRecID>
+    <lido:titleSet><lido:appellationValue xml:lang="en">Meat-shaped Stone &amp; more</lido:appellationValue></lido:titleSet>
+  </lido:lido>
+  <lido:lido>
+    <lido:titleSet><lido:appellationValue xml:lang="zh-Hant">無編號</lido:appellationValue></lido:titleSet>
+  </lido:lido>
+</lido:lidoWrap>
+"#;
+
+#[test]
+fn xml_streams_lido_records_with_namespaces_and_ancestors() {
+    let dir = dir_with(&[("lido.xml", LIDO.as_bytes())]);
+    let mapping = "<#M> rml:logicalSource [ rml:source \"lido.xml\";\n\
+          rml:referenceFormulation [ a rml:XPathReferenceFormulation;\n\
+            rml:namespace [ rml:namespacePrefix \"lido\"; rml:namespaceURL \"http://www.lido-schema.org\" ] ];\n\
+          rml:iterator \"/lido:lidoWrap/lido:lido\" ];\n\
+        rml:subjectMap [ rml:template \"id/object/{lido:lidoRecID[@lido:type='local']}\" ];\n\
+        rml:predicateObjectMap [ rml:predicate ex:title; rml:objectMap [\n\
+          rml:reference \"lido:titleSet/lido:appellationValue[@xml:lang='en']\"; rml:language \"en\" ] ];\n\
+        rml:predicateObjectMap [ rml:predicate ex:from; rml:objectMap [ rml:reference \"../lido:source\" ] ];\n\
+        rml:predicateObjectMap [ rml:predicate ex:titles; rml:objectMap [ rml:reference \"count(lido:titleSet/*)\"; rml:datatype xsd:integer ] ] .";
+    let (summary, sink) = execute(&dir, mapping);
+    // The third record has no ID: its subject is null, so it produces nothing (not a reject).
+    assert_eq!((summary.records_read, summary.records_rejected), (3, 0));
+    assert_eq!(
+        quads(&sink),
+        set(&[
+            "<https://data.example.tw/id/object/K1A000001> <http://example.com/title> \"Jadeite Cabbage\"@en",
+            "<https://data.example.tw/id/object/K1A000001> <http://example.com/from> \"故宮\"",
+            "<https://data.example.tw/id/object/K1A000001> <http://example.com/titles> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+            "<https://data.example.tw/id/object/K1A000002> <http://example.com/title> \"Meat-shaped Stone & more\"@en",
+            "<https://data.example.tw/id/object/K1A000002> <http://example.com/from> \"故宮\"",
+            "<https://data.example.tw/id/object/K1A000002> <http://example.com/titles> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+        ])
+    );
+}
+
+#[test]
+fn xml_rejects_name_the_element_path_and_malformed_xml_fails() {
+    let dir = dir_with(&[
+        ("a.xml", b"<r><item n=\"1\"/><item n=\"x y\"/></r>"),
+        ("bad.xml", b"<r><item n=\"1\"></r>"),
+    ]);
+    let body = "rml:subjectMap [ rml:template \"id/{@n}\" ];\n\
+        rml:predicateObjectMap [ rml:predicate ex:n; rml:objectMap [ rml:reference \"@n\"; rml:datatype xsd:integer ] ] .";
+    let mapping = format!(
+        "<#M> rml:logicalSource [ rml:source \"a.xml\"; rml:iterator \"//item\" ];\n{body}"
+    );
+    let (summary, sink) = execute(&dir, &mapping);
+    assert_eq!((summary.records_mapped, summary.records_rejected), (1, 1));
+    assert_eq!(
+        sink.rejects[0].position,
+        RecordPosition::Path("/r[1]/item[2]".into())
+    );
+    let mapping = mapping.replace("a.xml", "bad.xml");
+    let mapping = load(&dir, &mapping).unwrap();
+    let error = run(&mapping, &RunOptions::default(), &mut CollectingSink::new()).unwrap_err();
+    assert!(error.to_string().contains("bad.xml"), "{error}");
+    assert!(error.to_string().contains("not well-formed XML"), "{error}");
+}
+
+#[test]
+fn json_streams_simple_iterators_and_json_lines() {
+    let dir = dir_with(&[
+        (
+            "a.json",
+            br#"{"meta": {"n": 2}, "items": [{"id": 1, "v": ["x", "y"]}, {"id": 2, "v": [{"bad": 1}]}], "after": true}"#,
+        ),
+        (
+            "b.jsonl",
+            b"{\"id\": 7, \"v\": [\"z\"]}\n\n{\"id\": 8, \"v\": [{\"bad\": 1}]}\n",
+        ),
+    ]);
+    let body = "rml:subjectMap [ rml:template \"id/{$.id}\" ];\n\
+        rml:predicateObjectMap [ rml:predicate ex:v; rml:objectMap [ rml:reference \"$.v[*]\" ] ] .";
+    let mapping = format!(
+        "<#M> rml:logicalSource [ rml:source \"a.json\"; rml:referenceFormulation rml:JSONPath; rml:iterator \"$.items[*]\" ];\n{body}\n\
+         <#L> rml:logicalSource [ rml:source \"b.jsonl\"; rml:referenceFormulation rml:JSONPath; rml:iterator \"$\" ];\n{body}"
+    );
+    let (summary, sink) = execute(&dir, &mapping);
+    assert_eq!(
+        summary,
+        RunSummary {
+            records_read: 4,
+            records_mapped: 2,
+            records_rejected: 2,
+            quads_written: 3
+        }
+    );
+    let positions: Vec<String> = sink
+        .rejects
+        .iter()
+        .map(|r| r.position.to_string())
+        .collect();
+    assert_eq!(positions, ["$['items'][1]", "line 3: $"]);
+}
+
+#[test]
+fn shared_sources_duplicates_and_logical_targets() {
+    let dir = dir_with(&[("a.csv", b"id,kind\n1,vase\n1,vase\n2,bowl\n")]);
+    let out = dir.path().join("out");
+    let mapping = format!(
+        "{}{}<#T> rml:target [ rml:root \"{}\"; rml:path \"kinds.nt.gz\" ]; rml:serialization <http://www.w3.org/ns/formats/N-Triples>; rml:compression rml:gzip .\n",
+        csv_map(
+            "a.csv",
+            "",
+            "rml:subjectMap [ rml:template \"id/{id}\" ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:kind; rml:objectMap [ rml:reference \"kind\"; rml:logicalTarget <#T> ] ]"
+        ),
+        csv_map(
+            "a.csv",
+            "",
+            "rml:subjectMap [ rml:template \"kind/{kind}\"; rml:class ex:Kind ]"
+        )
+        .replace("<#M>", "<#N>"),
+        out.display()
+    );
+    // Logical targets off (an ingest): everything reaches the sink, each quad once.
+    let (summary, sink) = execute(&dir, &mapping);
+    assert_eq!(summary.records_read, 6);
+    assert_eq!(summary.quads_written, 4);
+    assert_eq!(sink.quads.len(), 4);
+    assert!(!out.exists());
+    // Deduplication per record only: the repeated row repeats its quads.
+    let loaded = load(&dir, &mapping).unwrap();
+    let mut sink = CollectingSink::new();
+    let options = RunOptions {
+        base_iri: Some(BASE.into()),
+        deduplicate: crate::Deduplication::Record,
+        ..RunOptions::default()
+    };
+    assert_eq!(run(&loaded, &options, &mut sink).unwrap().quads_written, 6);
+    // Logical targets on: the targeted quads go to the gzipped N-Triples file instead.
+    let options = RunOptions {
+        base_iri: Some(BASE.into()),
+        write_logical_targets: true,
+        ..RunOptions::default()
+    };
+    let mut sink = CollectingSink::new();
+    let summary = run(&loaded, &options, &mut sink).unwrap();
+    assert_eq!((summary.quads_written, sink.quads.len()), (4, 2));
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(std::fs::File::open(out.join("kinds.nt.gz")).unwrap()),
+        &mut text,
+    )
+    .unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_unstable();
+    assert_eq!(
+        lines,
+        [
+            "<https://data.example.tw/id/1> <http://example.com/kind> \"vase\" .",
+            "<https://data.example.tw/id/2> <http://example.com/kind> \"bowl\" .",
+        ]
+    );
+}
+
+#[test]
+fn registered_functions_extend_mappings() {
+    use crate::{FunctionDefinition, FunctionRegistry, LoadOptions};
+    let dir = dir_with(&[("a.csv", "id,year\n1,民國112年\n2,乾隆十年\n3,\n".as_bytes())]);
+    let mapping = format!(
+        "{}<#Year> rml:function <urn:jiyi:minguo>; rml:input [ rml:parameter <urn:jiyi:text>; rml:inputValueMap [ rml:reference \"year\" ] ] .\n",
+        csv_map(
+            "a.csv",
+            "; rml:null \"\"",
+            "rml:subjectMap [ rml:template \"id/{id}\" ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:year; rml:objectMap [ rml:functionExecution <#Year> ] ]"
+        )
+    );
+    let path = dir.path().join("mapping.ttl");
+    std::fs::write(&path, format!("{PREFIXES}{mapping}")).unwrap();
+    // Without the function the mapping is refused, naming it.
+    let error = Mapping::from_file(&path).unwrap_err().to_string();
+    assert!(
+        error.contains("unknown function <urn:jiyi:minguo>"),
+        "{error}"
+    );
+    let mut functions = FunctionRegistry::with_builtins();
+    functions.register(
+        FunctionDefinition::new("urn:jiyi:minguo")
+            .parameter(["urn:jiyi:text"])
+            .output(["urn:jiyi:year"])
+            .implementation(|args| {
+                let text = args.required_str(0)?;
+                let Some(year) = text.strip_prefix("民國").and_then(|t| t.strip_suffix('年'))
+                else {
+                    return Err(format!("`{text}` is not a Minguo year"));
+                };
+                let year: i64 = year.parse().map_err(|_| format!("`{text}`: bad number"))?;
+                Ok(vec![oxrdf::Literal::new_typed_literal(
+                    (year + 1911).to_string(),
+                    oxrdf::NamedNode::new_unchecked("http://www.w3.org/2001/XMLSchema#gYear"),
+                )])
+            }),
+    );
+    let options = LoadOptions {
+        functions: Some(std::sync::Arc::new(functions)),
+        ..LoadOptions::default()
+    };
+    let mapping = Mapping::from_file_with(&path, &options).unwrap();
+    let mut sink = CollectingSink::new();
+    let summary = run(
+        &mapping,
+        &RunOptions {
+            base_iri: Some(BASE.into()),
+            ..RunOptions::default()
+        },
+        &mut sink,
+    )
+    .unwrap();
+    assert_eq!(
+        summary,
+        RunSummary {
+            records_read: 3,
+            records_mapped: 2,
+            records_rejected: 1,
+            quads_written: 1
+        }
+    );
+    assert_eq!(
+        quads(&sink),
+        set(&[
+            "<https://data.example.tw/id/1> <http://example.com/year> \"2023\"^^<http://www.w3.org/2001/XMLSchema#gYear>"
+        ])
+    );
+    assert_eq!(sink.rejects[0].position, RecordPosition::Line(3));
+    assert_eq!(sink.rejects[0].field.as_deref(), Some("<urn:jiyi:minguo>"));
+    assert!(sink.rejects[0].reason.contains("乾隆十年"));
 }

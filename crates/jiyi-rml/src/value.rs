@@ -5,7 +5,7 @@ use crate::vocab::XSD_NS;
 use oxrdf::{Literal, NamedNode};
 
 /// The source type of a value, which decides its natural RDF datatype.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ValueKind {
     /// Text (CSV cells, JSON strings): `xsd:string`.
     String,
@@ -15,6 +15,10 @@ pub(crate) enum ValueKind {
     Double,
     /// A JSON boolean: `xsd:boolean`.
     Boolean,
+    /// A function result typed with any other datatype.
+    Typed(NamedNode),
+    /// A function result with a language tag.
+    Language(String),
 }
 
 /// One value of an expression evaluation result, already in its natural RDF lexical form.
@@ -35,9 +39,38 @@ impl Value {
         }
     }
 
+    /// A value from a literal a function returned (its datatype or language is kept).
+    pub(crate) fn from_literal(literal: Literal) -> Self {
+        let (value, datatype, language) = literal.destruct();
+        let kind = match (datatype, language) {
+            (_, Some(language)) => ValueKind::Language(language),
+            (Some(datatype), None) => match datatype.as_str().strip_prefix(XSD_NS) {
+                Some("string") => ValueKind::String,
+                Some("integer") => ValueKind::Integer,
+                Some("double") => ValueKind::Double,
+                Some("boolean") => ValueKind::Boolean,
+                _ => ValueKind::Typed(datatype),
+            },
+            (None, None) => ValueKind::String,
+        };
+        Self {
+            lexical: value,
+            kind,
+        }
+    }
+
     /// The natural RDF literal of this value.
     pub(crate) fn natural_literal(&self) -> Literal {
-        let datatype = match self.kind {
+        let datatype = match &self.kind {
+            ValueKind::Typed(datatype) => {
+                return Literal::new_typed_literal(self.lexical.clone(), datatype.clone());
+            }
+            ValueKind::Language(language) => {
+                return Literal::new_language_tagged_literal_unchecked(
+                    self.lexical.clone(),
+                    language.clone(),
+                );
+            }
             ValueKind::String => return Literal::new_simple_literal(self.lexical.clone()),
             ValueKind::Integer => "integer",
             ValueKind::Double => "double",

@@ -68,7 +68,32 @@ rml! {
     PARENT = "parent";
     CHILD_MAP = "childMap";
     PARENT_MAP = "parentMap";
+    SQL2008_TABLE = "SQL2008Table";
+    SQL2008_QUERY = "SQL2008Query";
+    COMPRESSION = "compression";
+    ENCODING = "encoding";
+    NAMESPACE = "namespace";
+    NAMESPACE_PREFIX = "namespacePrefix";
+    NAMESPACE_URL = "namespaceURL";
+    FUNCTION = "function";
+    FUNCTION_MAP = "functionMap";
+    INPUT = "input";
+    PARAMETER = "parameter";
+    PARAMETER_MAP = "parameterMap";
+    INPUT_VALUE = "inputValue";
+    INPUT_VALUE_MAP = "inputValueMap";
+    RETURN = "return";
+    RETURN_MAP = "returnMap";
+    CONDITION = "condition";
+    LOGICAL_TARGET = "logicalTarget";
+    TARGET = "target";
+    SERIALIZATION = "serialization";
 }
+
+/// The CSVW namespace (`csvw:Table`, `csvw:dialect`), for CSV sources described with CSVW.
+pub(crate) const CSVW_NS: &str = "http://www.w3.org/ns/csvw#";
+/// The W3C formats namespace (`formats:N-Quads`), for `rml:serialization`.
+pub(crate) const FORMATS_NS: &str = "http://www.w3.org/ns/formats/";
 
 /// Shortens an RML IRI to `rml:local` for messages; other IRIs are shown in angle brackets.
 pub(crate) fn short(iri: &str) -> String {

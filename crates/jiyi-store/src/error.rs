@@ -13,7 +13,26 @@ pub enum StoreError {
     /// The SPARQL text does not parse; the message says where.
     #[error("SPARQL syntax error: {0}")]
     QuerySyntax(String),
-    /// The query parsed but failed while running (e.g. an unsupported SERVICE call).
+    /// The query was stopped through its [`crate::QueryCancel`] (timeout, client gone).
+    #[error("the query was cancelled")]
+    QueryCancelled,
+    /// The update text does not parse.
+    #[error("SPARQL update syntax error: {0}")]
+    UpdateSyntax(String),
+    /// The protocol's using-graph-uri / using-named-graph-uri were given to an update that
+    /// names its own dataset with USING, USING NAMED or WITH.
+    #[error(
+        "using-graph-uri and using-named-graph-uri cannot be combined with USING, USING NAMED or WITH in the update"
+    )]
+    UpdateDatasetConflict,
+    /// The update parsed but failed while running.
+    #[error("update failed: {0}")]
+    UpdateEvaluation(String),
+    /// The query asks for something this store does not do (an unknown extension function, a
+    /// SERVICE call): the client's to fix, not a server failure.
+    #[error("the query cannot be answered here: {0}")]
+    QueryUnsupported(String),
+    /// The query parsed but failed while running (storage trouble, an internal error).
     #[error("query evaluation failed: {0}")]
     QueryEvaluation(String),
     /// The store was created for another base IRI; serving or ingesting with a different base

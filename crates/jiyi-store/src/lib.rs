@@ -14,12 +14,16 @@ mod error;
 mod query;
 mod replace;
 mod store;
+mod write;
 
 pub use describe::Description;
 pub use error::StoreError;
-pub use query::{GraphStream, QueryAnswer, QueryRequest, SolutionStream};
+pub use query::{
+    GraphStream, Query, QueryAnswer, QueryCancel, QueryForm, QueryRequest, SolutionStream,
+};
 pub use replace::{GraphReplacement, ReplaceReport};
 pub use store::Store;
+pub use write::UpdateRequest;
 
 /// The RDF model types the store accepts and returns (Oxigraph's re-export of `oxrdf`).
 pub mod model {

@@ -13,7 +13,7 @@
 //! 3. drops the staging graph. A crash before that leaves a staging graph that
 //!    [`Store::open`] removes.
 
-use crate::model::{GraphNameRef, NamedNode, NamedNodeRef, Quad, QuadRef, Triple};
+use crate::model::{GraphName, GraphNameRef, NamedNode, Quad, QuadRef, Triple};
 use crate::store::STAGING_PREFIX;
 use crate::{Store, StoreError};
 use oxigraph::store::BulkLoader;
@@ -39,22 +39,24 @@ pub struct ReplaceReport {
 #[must_use = "a replacement does nothing until commit() is called"]
 pub struct GraphReplacement<'a> {
     store: &'a Store,
-    target: NamedNode,
+    target: GraphName,
     /// Where the bulk loader writes: the target itself or a staging graph.
-    load_into: NamedNode,
+    load_into: GraphName,
     loader: BulkLoader<'a>,
     batch: Vec<Quad>,
 }
 
 impl Store {
-    /// Starts replacing the content of `graph`. See the module docs for the guarantees.
-    pub fn replace_graph(
+    /// Starts replacing the content of `graph` (a named graph or the default graph). See the
+    /// module docs for the guarantees.
+    pub fn replace_graph<'g>(
         &self,
-        graph: NamedNodeRef<'_>,
+        graph: impl Into<GraphNameRef<'g>>,
     ) -> Result<GraphReplacement<'_>, StoreError> {
+        let graph = graph.into();
         let target_is_empty = self
             .inner
-            .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(graph)))
+            .quads_for_pattern(None, None, None, Some(graph))
             .next()
             .is_none();
         let load_into = if target_is_empty {
@@ -64,6 +66,7 @@ impl Store {
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos());
             NamedNode::new_unchecked(format!("{STAGING_PREFIX}{nanos}-{}", std::process::id()))
+                .into()
         };
         Ok(GraphReplacement {
             store: self,
@@ -98,16 +101,22 @@ impl GraphReplacement<'_> {
         let store = self.store;
         self.loader.commit().map_err(|e| store.storage(e))?;
         if self.load_into == self.target {
-            let triples = count(store, self.target.as_ref())?;
+            let triples = store.graph_len(self.target.as_ref())? as u64;
             return Ok(ReplaceReport {
                 triples,
                 added: triples,
                 removed: 0,
             });
         }
-        let result = apply_difference(store, self.target.as_ref(), self.load_into.as_ref());
+        let GraphName::NamedNode(staging) = &self.load_into else {
+            return Err(StoreError::LoadAbandoned {
+                graph: self.target.to_string(),
+                reason: "staging graph is not a named graph".into(),
+            });
+        };
+        let result = apply_difference(store, self.target.as_ref(), staging.as_ref().into());
         // The staging graph is private; drop it whether or not the swap succeeded.
-        let dropped = store.drop_graph(self.load_into.as_ref());
+        let dropped = store.drop_graph(staging.as_ref());
         let report = result?;
         dropped?;
         Ok(report)
@@ -117,12 +126,12 @@ impl GraphReplacement<'_> {
 /// Applies `staging − target` and removes `target − staging` in one transaction.
 fn apply_difference(
     store: &Store,
-    target: NamedNodeRef<'_>,
-    staging: NamedNodeRef<'_>,
+    target: GraphNameRef<'_>,
+    staging: GraphNameRef<'_>,
 ) -> Result<ReplaceReport, StoreError> {
     let inner = &store.inner;
     let mut removals = Vec::new();
-    for quad in inner.quads_for_pattern(None, None, None, Some(target.into())) {
+    for quad in inner.quads_for_pattern(None, None, None, Some(target)) {
         let quad = quad.map_err(|e| store.storage(e))?;
         let staged = QuadRef::new(&quad.subject, &quad.predicate, &quad.object, staging);
         if !inner.contains(staged).map_err(|e| store.storage(e))? {
@@ -131,7 +140,7 @@ fn apply_difference(
     }
     let mut additions = Vec::new();
     let mut triples = 0;
-    for quad in inner.quads_for_pattern(None, None, None, Some(staging.into())) {
+    for quad in inner.quads_for_pattern(None, None, None, Some(staging)) {
         let quad = quad.map_err(|e| store.storage(e))?;
         triples += 1;
         let existing = QuadRef::new(&quad.subject, &quad.predicate, &quad.object, target);
@@ -159,22 +168,18 @@ fn apply_difference(
     for quad in &additions {
         transaction.insert(quad);
     }
-    if triples == 0 {
+    if let (0, GraphNameRef::NamedNode(named)) = (triples, target) {
         // Keep the (now empty) graph registered so the dataset stays listed.
-        transaction.insert_named_graph(target);
+        transaction.insert_named_graph(named);
     }
     transaction.commit().map_err(|e| store.storage(e))?;
     Ok(report)
 }
 
-fn count(store: &Store, graph: NamedNodeRef<'_>) -> Result<u64, StoreError> {
-    store.graph_len(graph).map(|n| n as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Literal, NamedNode};
+    use crate::model::Literal;
 
     fn triple(s: &str, o: &str) -> Triple {
         Triple::new(
@@ -185,7 +190,7 @@ mod tests {
     }
 
     fn replace(store: &Store, graph: &NamedNode, triples: &[Triple]) -> ReplaceReport {
-        let mut r = store.replace_graph(graph.as_ref()).expect("start");
+        let mut r = store.replace_graph(graph).expect("start");
         for t in triples {
             r.add(t.clone()).expect("add");
         }

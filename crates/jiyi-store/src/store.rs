@@ -38,6 +38,28 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens a store read-only, without any cleanup. Meant for checkpoints made by
+    /// [`Self::checkpoint`], which no process writes to: RocksDB's read-only mode is unsafe
+    /// next to a live writer.
+    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        let inner =
+            oxigraph::store::Store::open_read_only(path).map_err(|source| StoreError::Storage {
+                path: path.display().to_string(),
+                source,
+            })?;
+        Ok(Self {
+            inner,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Writes a consistent, immutable copy of the store to `target` (which must not exist).
+    /// On the same file system this hard-links the data files, so it takes milliseconds
+    /// whatever the store size; query workers read such copies.
+    pub fn checkpoint(&self, target: &Path) -> Result<(), StoreError> {
+        self.inner.backup(target).map_err(|e| self.storage(e))
+    }
+
     /// The store directory, for messages.
     pub fn path(&self) -> &Path {
         &self.path
@@ -94,12 +116,12 @@ impl Store {
         Ok(graphs)
     }
 
-    /// Number of quads in one graph (for reports and tests).
-    pub fn graph_len(&self, graph: NamedNodeRef<'_>) -> Result<usize, StoreError> {
+    /// Number of triples in one graph (for reports and tests).
+    pub fn graph_len<'g>(&self, graph: impl Into<GraphNameRef<'g>>) -> Result<usize, StoreError> {
         let mut n = 0;
-        for quad in
-            self.inner
-                .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(graph)))
+        for quad in self
+            .inner
+            .quads_for_pattern(None, None, None, Some(graph.into()))
         {
             quad.map_err(|e| self.storage(e))?;
             n += 1;
@@ -169,5 +191,39 @@ mod tests {
             Some("https://a.example/")
         );
         assert!(reopened.published_graphs().expect("graphs").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod checkpoint_tests {
+    use super::*;
+
+    #[test]
+    fn a_checkpoint_is_a_read_only_copy_that_later_writes_do_not_reach() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("store")).expect("open");
+        store.bind_base_iri("http://ex/").expect("base");
+        let copy = dir.path().join("copy");
+        store.checkpoint(&copy).expect("checkpoint");
+        store
+            .update("INSERT DATA { <http://ex/a> <http://ex/p> 1 }")
+            .expect("insert");
+        let snapshot = Store::open_read_only(&copy).expect("open copy");
+        assert_eq!(
+            snapshot.base_iri().expect("base").as_deref(),
+            Some("http://ex/")
+        );
+        assert_eq!(
+            snapshot.inner.len().expect("len"),
+            1,
+            "only the settings triple"
+        );
+        assert!(
+            snapshot
+                .update("INSERT DATA { <http://ex/b> <http://ex/p> 1 }")
+                .is_err(),
+            "read-only"
+        );
+        assert!(store.checkpoint(&copy).is_err(), "target must not exist");
     }
 }

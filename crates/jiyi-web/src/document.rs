@@ -10,7 +10,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use jiyi_model::iri::uri_to_iri;
 use oxrdf::{NamedNode, Term};
-use oxrdfio::RdfSerializer;
 
 /// `GET /id/{kind}/{key}`: 303 to the document, keeping the query string (e.g. `format=`).
 pub async fn thing(uri: Uri, headers: HeaderMap) -> Response {
@@ -71,13 +70,7 @@ async fn render(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Resp
         })?;
         match representation {
             RdfRepresentation::Rdf(format) => {
-                let mut serializer = RdfSerializer::from_format(format);
-                for (prefix, ns) in jiyi_model::vocab::PREFIXES {
-                    serializer = serializer
-                        .with_prefix(*prefix, *ns)
-                        .map_err(|e| WebError::Internal(e.to_string()))?;
-                }
-                let mut writer = serializer.for_writer(Vec::new());
+                let mut writer = crate::formats::rdf_serializer(format).for_writer(Vec::new());
                 for triple in &description.triples {
                     writer
                         .serialize_triple(triple)

@@ -3,8 +3,13 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use std::time::Duration;
 
 use crate::conneg::Accept;
+
+/// Problem type IRIs for the failures that are Jiyi's own policy, so clients can tell a
+/// result cap from a syntax error without parsing prose.
+const PROBLEMS: &str = "https://w3id.org/jiyi/problems/";
 
 /// Everything a request can fail with; each variant knows its status.
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +26,43 @@ pub enum WebError {
     /// The request body has a media type this endpoint does not read.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The request body is larger than the configured limit.
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// A write without the configured bearer token (or on a server that has none).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The request may not touch this resource, whoever sends it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Every query slot is taken; try again shortly.
+    #[error("all {slots} query slots are busy; retry in {retry_after} s")]
+    Busy {
+        /// Concurrent queries allowed.
+        slots: usize,
+        /// Seconds to wait, sent as `Retry-After`.
+        retry_after: u64,
+    },
+    /// The query ran longer than the configured timeout and was stopped.
+    #[error(
+        "the query was stopped after the time limit of {} s; make it more selective (filter early, avoid unbound cartesian products) or page it with ORDER BY … LIMIT … OFFSET …",
+        limit.as_secs_f64()
+    )]
+    QueryTimeout {
+        /// The time limit.
+        limit: Duration,
+    },
+    /// The answer would exceed the configured result cap; nothing is sent rather than a part.
+    #[error(
+        "the answer has more than {limit} results, the cap of this endpoint; ask for it in pages with ORDER BY … LIMIT {limit} OFFSET n (a query whose LIMIT is at most {limit} is always answered, streamed), or download the dataset dump"
+    )]
+    ResultTooLarge {
+        /// The cap.
+        limit: u64,
+    },
     /// The store failed; details are logged, the client gets a generic message.
     #[error("internal error: {0}")]
     Internal(String),
@@ -31,10 +73,25 @@ impl WebError {
         match self {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::ResultTooLarge { .. } => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Busy { .. } | Self::QueryTimeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    fn problem_type(&self) -> String {
+        let own = match self {
+            Self::Busy { .. } => "busy",
+            Self::QueryTimeout { .. } => "query-timeout",
+            Self::ResultTooLarge { .. } => "result-too-large",
+            Self::PayloadTooLarge { .. } => "request-too-large",
+            _ => return "about:blank".to_owned(),
+        };
+        format!("{PROBLEMS}{own}")
     }
 
     /// Renders the error for a client whose request headers are `headers`.
@@ -65,7 +122,7 @@ impl WebError {
                 .into_response()
         } else {
             let body = serde_json::json!({
-                "type": "about:blank",
+                "type": self.problem_type(),
                 "title": title,
                 "status": status.as_u16(),
                 "detail": detail,
@@ -77,9 +134,20 @@ impl WebError {
             )
                 .into_response()
         };
-        response
-            .headers_mut()
-            .insert(header::VARY, HeaderValue::from_static("Accept"));
+        let h = response.headers_mut();
+        h.insert(header::VARY, HeaderValue::from_static("Accept"));
+        match &self {
+            Self::Busy { retry_after, .. } => {
+                h.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            Self::Unauthorized(_) => {
+                h.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"jiyi\""),
+                );
+            }
+            _ => {}
+        }
         response
     }
 }
@@ -89,6 +157,14 @@ impl From<jiyi_store::StoreError> for WebError {
         match e {
             jiyi_store::StoreError::QuerySyntax(m) => {
                 Self::BadRequest(format!("SPARQL syntax error: {m}"))
+            }
+            jiyi_store::StoreError::UpdateSyntax(m) => {
+                Self::BadRequest(format!("SPARQL update syntax error: {m}"))
+            }
+            e @ (jiyi_store::StoreError::UpdateDatasetConflict
+            | jiyi_store::StoreError::QueryUnsupported(_)) => Self::BadRequest(e.to_string()),
+            jiyi_store::StoreError::UpdateEvaluation(m) => {
+                Self::BadRequest(format!("the update failed and changed nothing: {m}"))
             }
             other => Self::Internal(other.to_string()),
         }

@@ -1,6 +1,6 @@
 //! The representations Jiyi serves, their media types and their short names (`format=`).
 
-use oxrdfio::RdfFormat;
+use oxrdfio::{RdfFormat, RdfSerializer};
 use sparesults::QueryResultsFormat;
 
 /// A representation of a document or of a CONSTRUCT/DESCRIBE answer.
@@ -84,10 +84,23 @@ impl RdfRepresentation {
         }
     }
 
-    /// Reads a `format` parameter: a short name or a media type.
+    /// Reads a `format` parameter: a short name or a media type, or a comma-separated list of
+    /// them (SPARQLWrapper sends `application/ld+json,application/x-json+ld`); the first one
+    /// we offer wins. N3 is answered with Turtle, which every N3 parser reads.
     pub fn from_param(value: &str, offers: &[(Self, &[&str])]) -> Option<Self> {
+        value
+            .split(',')
+            .find_map(|one| Self::from_one_param(one.trim(), offers))
+    }
+
+    fn from_one_param(value: &str, offers: &[(Self, &[&str])]) -> Option<Self> {
         let short = match value.to_ascii_lowercase().as_str() {
-            "ttl" | "turtle" => Some(Self::Rdf(RdfFormat::Turtle)),
+            "ttl" | "turtle" | "n3" | "text/n3" | "text/rdf+n3" => {
+                Some(Self::Rdf(RdfFormat::Turtle))
+            }
+            "application/x-json+ld" => Some(Self::Rdf(RdfFormat::JsonLd {
+                profile: oxrdfio::JsonLdProfileSet::empty(),
+            })),
             "nt" | "ntriples" | "n-triples" => Some(Self::Rdf(RdfFormat::NTriples)),
             "jsonld" | "json-ld" | "json" => Some(Self::Rdf(RdfFormat::JsonLd {
                 profile: oxrdfio::JsonLdProfileSet::empty(),
@@ -103,6 +116,19 @@ impl RdfRepresentation {
     }
 }
 
+/// A serialiser for `format` that abbreviates with Jiyi's prefixes where the syntax has them.
+pub fn rdf_serializer(format: RdfFormat) -> RdfSerializer {
+    let mut serializer = RdfSerializer::from_format(format);
+    for (prefix, ns) in jiyi_model::vocab::PREFIXES {
+        // The prefixes are constants known to be valid IRIs.
+        serializer = match serializer.clone().with_prefix(*prefix, *ns) {
+            Ok(s) => s,
+            Err(_) => serializer,
+        };
+    }
+    serializer
+}
+
 /// Content type of a SPARQL results format, with charset.
 pub fn results_content_type(format: QueryResultsFormat) -> &'static str {
     match format {
@@ -114,8 +140,15 @@ pub fn results_content_type(format: QueryResultsFormat) -> &'static str {
     }
 }
 
-/// Reads a `format` parameter for SELECT/ASK answers.
+/// Reads a `format` parameter for SELECT/ASK answers (a name, a media type, or a
+/// comma-separated list of them).
 pub fn results_format_from_param(value: &str) -> Option<QueryResultsFormat> {
+    value
+        .split(',')
+        .find_map(|one| one_results_format(one.trim()))
+}
+
+fn one_results_format(value: &str) -> Option<QueryResultsFormat> {
     match value.to_ascii_lowercase().as_str() {
         "json" | "srj" => Some(QueryResultsFormat::Json),
         "xml" | "srx" => Some(QueryResultsFormat::Xml),
@@ -162,5 +195,18 @@ mod tests {
             Some(QueryResultsFormat::Xml)
         );
         assert_eq!(results_format_from_param("yaml"), None);
+        assert_eq!(
+            RdfRepresentation::from_param(
+                "application/ld+json,application/x-json+ld",
+                GRAPH_OFFERS
+            ),
+            Some(RdfRepresentation::Rdf(RdfFormat::JsonLd {
+                profile: oxrdfio::JsonLdProfileSet::empty()
+            }))
+        );
+        assert_eq!(
+            RdfRepresentation::from_param("n3", GRAPH_OFFERS),
+            Some(RdfRepresentation::Rdf(RdfFormat::Turtle))
+        );
     }
 }

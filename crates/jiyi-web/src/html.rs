@@ -363,12 +363,18 @@ pub fn render_landing(
         })
 }
 
-/// Renders the SPARQL query page.
+/// Renders the SPARQL query page, stating the endpoint's limits.
 pub fn render_sparql_page(
     env: &Environment<'_>,
     lang: Lang,
     examples: &[(&str, String)],
+    config: &crate::Config,
 ) -> Result<String, minijinja::Error> {
+    let limits = &config.limits;
+    let prefixes: String = jiyi_model::vocab::PREFIXES
+        .iter()
+        .map(|(p, ns)| format!("PREFIX {p}: <{ns}>\n"))
+        .collect();
     env.get_template("sparql.html")?
         .render(minijinja::context! {
             lang => lang.tag(),
@@ -376,6 +382,13 @@ pub fn render_sparql_page(
             title => "SPARQL",
             examples,
             default_query => examples.first().map(|(_, q)| q.clone()).unwrap_or_default(),
+            prefixes,
+            timeout_seconds => limits.query_timeout.as_secs_f64(),
+            max_results => limits.max_results,
+            max_concurrent => limits.max_concurrent_queries,
+            max_body => limits.max_request_body,
+            union => config.union_default_graph,
+            yasgui => config.yasgui_dir.is_some(),
         })
 }
 

@@ -5,7 +5,7 @@ use crate::{AppState, WebError, query_param};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use jiyi_store::{QueryAnswer, QueryRequest};
+use jiyi_store::{Query, QueryAnswer, QueryRequest};
 use oxrdf::Term;
 
 /// How many example things the landing page links per dataset.
@@ -69,10 +69,8 @@ fn summaries(state: &AppState, lang: Lang) -> Result<Vec<DatasetSummary>, WebErr
             base = policy.base(),
         );
         let mut examples = Vec::new();
-        if let QueryAnswer::Solutions(solutions) = store.query(&QueryRequest {
-            query: &query,
-            ..Default::default()
-        })? {
+        let query = Query::parse(&query, None)?;
+        if let QueryAnswer::Solutions(solutions) = store.query(&QueryRequest::new(&query))? {
             let mut things = Vec::new();
             for solution in solutions {
                 if let Some(Term::NamedNode(n)) = solution?.get("s") {

@@ -7,21 +7,32 @@
 mod conneg;
 mod document;
 mod error;
+mod evaluate;
 mod examples;
 mod formats;
+mod graph_store;
 mod html;
 mod landing;
+mod pool;
+mod service;
 mod sparql;
 mod stream;
+mod update;
+pub mod worker;
 
 pub use conneg::Accept;
 pub use error::WebError;
+pub use pool::WorkerCommand;
 
 use axum::Router;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use jiyi_model::UriPolicy;
 use jiyi_store::Store;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 
@@ -32,12 +43,66 @@ pub struct Config {
     pub policy: UriPolicy,
     /// Whether `/sparql`'s default graph is the union of all published graphs (DESIGN.md: on).
     pub union_default_graph: bool,
+    /// What a query may cost; advertised in the service description and on the query page.
+    pub limits: Limits,
+    /// Bearer token that enables `/update` and Graph Store writes; `None` disables writes.
+    pub write_token: Option<String>,
+    /// A folder with YASGUI's built files (`yasgui.min.js`, `yasgui.min.css`), served under
+    /// `/assets/yasgui/`; without it the query page is a plain form.
+    pub yasgui_dir: Option<PathBuf>,
+    /// How to start query worker processes (see [`worker`]); `None` evaluates queries on
+    /// threads of this process, where a time limit cannot stop in-memory computation.
+    pub query_workers: Option<WorkerCommand>,
+}
+
+impl Config {
+    /// Default limits, writes off, plain query page.
+    pub fn new(policy: UriPolicy) -> Self {
+        Self {
+            policy,
+            union_default_graph: true,
+            limits: Limits::default(),
+            write_token: None,
+            yasgui_dir: None,
+            query_workers: None,
+        }
+    }
+}
+
+/// The endpoint's limits. Every one is configurable and advertised; none is silent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// A query still running after this long is stopped and answered 503.
+    pub query_timeout: Duration,
+    /// Most solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) one answer may carry; a larger
+    /// answer is refused with an explanation of how to page, never truncated.
+    pub max_results: u64,
+    /// Queries evaluated at once; more are answered 503 with `Retry-After`.
+    pub max_concurrent_queries: usize,
+    /// Largest query or update request body, in bytes (413 beyond).
+    pub max_request_body: usize,
+    /// Largest Graph Store upload, in bytes; uploads are spooled to disk, not memory.
+    pub max_upload: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            query_timeout: Duration::from_secs(30),
+            max_results: 100_000,
+            max_concurrent_queries: 4,
+            max_request_body: 1024 * 1024,
+            max_upload: 1024 * 1024 * 1024,
+        }
+    }
 }
 
 struct Inner {
     store: Store,
     config: Config,
     templates: minijinja::Environment<'static>,
+    query_slots: Arc<Semaphore>,
+    pool: Option<Arc<pool::QueryPool>>,
 }
 
 /// Shared, cheaply cloned state of the server.
@@ -45,13 +110,36 @@ struct Inner {
 pub struct AppState(Arc<Inner>);
 
 impl AppState {
-    /// Bundles the store and configuration, and compiles the page templates once.
-    pub fn new(store: Store, config: Config) -> Self {
-        Self(Arc::new(Inner {
+    /// Bundles the store and configuration, compiles the page templates once and, when
+    /// configured, starts the query workers (failing here if they cannot start).
+    pub fn new(store: Store, config: Config) -> Result<Self, WebError> {
+        let query_slots = Arc::new(Semaphore::new(config.limits.max_concurrent_queries));
+        let pool = match &config.query_workers {
+            Some(command) => Some(Arc::new(pool::QueryPool::new(
+                store.clone(),
+                command.clone(),
+            )?)),
+            None => None,
+        };
+        Ok(Self(Arc::new(Inner {
             store,
             config,
             templates: html::environment(),
-        }))
+            query_slots,
+            pool,
+        })))
+    }
+
+    /// Call after any write: query workers move to a fresh checkpoint of the store.
+    pub(crate) fn written(&self) -> Result<(), WebError> {
+        match &self.0.pool {
+            Some(pool) => pool.refresh(),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn pool(&self) -> Option<&Arc<pool::QueryPool>> {
+        self.0.pool.as_ref()
     }
 
     pub(crate) fn store(&self) -> &Store {
@@ -69,16 +157,50 @@ impl AppState {
     pub(crate) fn templates(&self) -> &minijinja::Environment<'static> {
         &self.0.templates
     }
+
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.0.config.limits
+    }
+
+    pub(crate) fn query_slots(&self) -> &Arc<Semaphore> {
+        &self.0.query_slots
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.0.config
+    }
 }
 
 /// The whole site as one router.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let limits = state.limits().clone();
+    let mut router = Router::new()
         .route("/", get(landing::landing))
         .route("/healthz", get(|| async { "ok" }))
         .route("/id/{*path}", get(document::thing))
         .route("/doc/{*path}", get(document::document))
-        .route("/sparql", get(sparql::endpoint).post(sparql::endpoint))
+        .route(
+            "/sparql",
+            get(sparql::endpoint)
+                .post(sparql::endpoint)
+                .layer(DefaultBodyLimit::max(limits.max_request_body)),
+        )
+        .route(
+            "/update",
+            post(update::endpoint).layer(DefaultBodyLimit::max(limits.max_request_body)),
+        )
+        .route(
+            "/graph-store",
+            get(graph_store::indirect)
+                .put(graph_store::indirect)
+                .post(graph_store::indirect)
+                .delete(graph_store::indirect),
+        )
+        .route("/graph/{*name}", get(graph_store::direct));
+    if let Some(dir) = &state.config().yasgui_dir {
+        router = router.nest_service("/assets/yasgui", tower_http::services::ServeDir::new(dir));
+    }
+    router
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(

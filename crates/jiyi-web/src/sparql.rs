@@ -1,22 +1,34 @@
-//! The SPARQL 1.1 Protocol for queries (read-only): GET, POST form, POST `application/sparql-query`.
+//! The SPARQL 1.1 Protocol for queries: GET, POST form, POST `application/sparql-query`, with
+//! honest limits (timeout that stops the evaluation, result cap that fails instead of
+//! truncating, concurrency slots, body size).
+//!
+//! How an answer travels: the handler parses the query and negotiates the format up front
+//! (400/406 before any work), takes a query slot (503 when none is free), then a blocking
+//! worker evaluates. A query whose LIMIT keeps it within the result cap is streamed as it is
+//! computed. Any other query is spooled (memory, then a temporary file) until it is complete:
+//! if it passes the cap, the client gets a problem+json error naming the cap and how to page,
+//! never a truncated answer. Evaluation happens in a worker process when the server has a
+//! worker program (see `worker.rs`: a hard time limit), else on a thread of this process.
+//! Dropping the request (client gone) stops the evaluation too.
 
 use crate::conneg::Accept;
-use crate::formats::{
-    GRAPH_OFFERS, RESULTS_OFFERS, RdfRepresentation, results_content_type,
-    results_format_from_param,
-};
-use crate::html::{Lang, render_sparql_page};
+use crate::evaluate::{Failure, Job, Output, evaluate};
+use crate::formats::{GRAPH_OFFERS, RESULTS_OFFERS, RdfRepresentation, results_format_from_param};
+use crate::pool::QueryPool;
 use crate::stream::channel_body;
 use crate::{AppState, WebError};
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use jiyi_store::{QueryAnswer, QueryRequest};
+use jiyi_store::{Query, QueryCancel, QueryForm};
 use oxrdf::NamedNode;
-use oxrdfio::RdfSerializer;
-use sparesults::{QueryResultsFormat, QueryResultsSerializer};
-use std::io::Write;
+use oxrdfio::RdfFormat;
+use sparesults::QueryResultsFormat;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 use tokio::sync::oneshot;
 
 /// The protocol parameters of one request, wherever they came from.
@@ -46,7 +58,7 @@ impl Params {
                 "format" | "output" => params.format = Some(value),
                 "update" | "using-graph-uri" | "using-named-graph-uri" => {
                     return Err(WebError::BadRequest(
-                        "this endpoint answers queries only; updates are not accepted here".into(),
+                        "this endpoint answers queries; send updates to /update".into(),
                     ));
                 }
                 _ => {}
@@ -65,13 +77,63 @@ fn query_pairs(uri: &Uri) -> impl Iterator<Item = (String, String)> + '_ {
     form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).into_owned()
 }
 
+/// The media type of a request body, lower-cased, without parameters.
+pub(crate) fn body_media_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Refuses a body whose declared charset is not UTF-8: SPARQL text is UTF-8 (SPARQL 1.1
+/// Protocol §2.1.3), and guessing another encoding would run a different query than was sent.
+pub(crate) fn require_utf8_charset(headers: &HeaderMap) -> Result<(), WebError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    for parameter in content_type.split(';').skip(1) {
+        if let Some((name, value)) = parameter.split_once('=') {
+            let value = value.trim().trim_matches('"');
+            if name.trim().eq_ignore_ascii_case("charset")
+                && !value.eq_ignore_ascii_case("utf-8")
+                && !value.eq_ignore_ascii_case("utf8")
+            {
+                return Err(WebError::UnsupportedMediaType(format!(
+                    "SPARQL requests are UTF-8; charset={value} is not accepted"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Turns axum's body rejection into our error (413 with the limit, or 400).
+pub(crate) fn body_or_error(
+    body: Result<Bytes, BytesRejection>,
+    limit: usize,
+) -> Result<Bytes, WebError> {
+    body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::PayloadTooLarge { limit }
+        } else {
+            WebError::BadRequest(format!("the request body could not be read: {rejection}"))
+        }
+    })
+}
+
 /// `/sparql` for GET and POST.
 pub async fn endpoint(
     State(state): State<AppState>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     match handle(state, method, &uri, &headers, body).await {
         Ok(r) => r,
@@ -84,29 +146,22 @@ async fn handle(
     method: Method,
     uri: &Uri,
     headers: &HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, WebError> {
     let mut params = Params::default();
     if method == Method::POST {
-        let content_type = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        match content_type.as_str() {
+        let body = body_or_error(body, state.limits().max_request_body)?;
+        match body_media_type(headers).as_str() {
             "application/x-www-form-urlencoded" => {
                 Params::read(form_urlencoded::parse(&body).into_owned(), &mut params)?;
-                // Protocol: with a form body, the parameters travel in the body only; a
-                // format= in the URL is still honoured as a convenience.
+                // The protocol puts form parameters in the body; a format= in the URL is
+                // still honoured as a convenience.
                 if params.format.is_none() {
                     params.format = crate::query_param(uri, "format");
                 }
             }
             "application/sparql-query" => {
+                require_utf8_charset(headers)?;
                 Params::read(query_pairs(uri), &mut params)?;
                 if params.query.is_some() {
                     return Err(WebError::BadRequest(
@@ -121,7 +176,7 @@ async fn handle(
             }
             "application/sparql-update" => {
                 return Err(WebError::BadRequest(
-                    "this endpoint answers queries only; updates are not accepted here".into(),
+                    "this endpoint answers queries; send updates to /update".into(),
                 ));
             }
             other => {
@@ -133,101 +188,60 @@ async fn handle(
     } else {
         Params::read(query_pairs(uri), &mut params)?;
     }
-    let Some(query) = params.query.take() else {
+    let Some(text) = params.query.take() else {
         if method == Method::POST {
             return Err(WebError::BadRequest("no query given".into()));
         }
-        return query_page(&state, uri, headers);
+        return crate::service::describe_or_page(&state, uri, headers);
     };
-    run_query(state, query, params, headers).await
-}
-
-fn query_page(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Response, WebError> {
-    let lang = Lang::choose(
-        crate::query_param(uri, "lang").as_deref(),
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
-    let examples = crate::examples::queries();
-    let page = render_sparql_page(state.templates(), lang, &examples)
-        .map_err(|e| WebError::Internal(format!("template: {e}")))?;
-    Ok((
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::VARY, "Accept-Language"),
-        ],
-        page,
-    )
-        .into_response())
-}
-
-/// What the worker tells the handler before streaming: the content type, or why not.
-type Head = Result<&'static str, WebError>;
-
-async fn run_query(
-    state: AppState,
-    query: String,
-    params: Params,
-    headers: &HeaderMap,
-) -> Result<Response, WebError> {
+    let base = state.policy().base().to_owned();
+    let query = Query::parse(&text, Some(&base))?;
     let accept = Accept::parse(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()));
-    let (head_tx, head_rx) = oneshot::channel::<Head>();
-    let (mut writer, body) = channel_body();
-    let union = state.union_default_graph();
-    tokio::task::spawn_blocking(move || {
-        let request = QueryRequest {
-            query: &query,
-            default_graph_uris: params.default_graphs,
-            named_graph_uris: params.named_graphs,
-            union_default_graph: union,
-        };
-        let answer = match state.store().query(&request) {
-            Ok(a) => a,
-            Err(e) => {
-                let _ = head_tx.send(Err(e.into()));
-                return;
-            }
-        };
-        let result = match answer {
-            QueryAnswer::Boolean(_) | QueryAnswer::Solutions(_) => {
-                let format = match choose_results_format(params.format.as_deref(), &accept) {
-                    Ok(f) => f,
-                    Err(e) => {
-                        let _ = head_tx.send(Err(e));
-                        return;
-                    }
-                };
-                let _ = head_tx.send(Ok(results_content_type(format)));
-                write_results(answer, format, &mut writer)
-            }
-            QueryAnswer::Graph(triples) => {
-                let format = match choose_graph_format(params.format.as_deref(), &accept) {
-                    Ok(f) => f,
-                    Err(e) => {
-                        let _ = head_tx.send(Err(e));
-                        return;
-                    }
-                };
-                let _ = head_tx.send(Ok(RdfRepresentation::Rdf(format).content_type()));
-                write_graph(triples, format, &mut writer)
-            }
-        };
-        match result {
-            Ok(()) => {
-                let _ = writer.finish();
-            }
-            Err(e) => writer.abort(e),
+    let output = match query.form() {
+        QueryForm::Select | QueryForm::Ask => {
+            Output::Results(choose_results_format(params.format.as_deref(), &accept)?)
         }
-    });
-    let content_type = head_rx
-        .await
-        .map_err(|_| WebError::Internal("query worker stopped".into()))??;
+        QueryForm::Construct | QueryForm::Describe => {
+            Output::Graph(choose_graph_format(params.format.as_deref(), &accept)?)
+        }
+    };
+    let slots = state.limits().max_concurrent_queries;
+    let permit = Arc::clone(state.query_slots())
+        .try_acquire_owned()
+        .map_err(|_| WebError::Busy {
+            slots,
+            retry_after: 2,
+        })?;
+    let limits = state.limits();
+    let stream_directly = query
+        .result_bound()
+        .is_some_and(|bound| bound <= limits.max_results);
+    let job = Job {
+        query: text,
+        base: Some(base),
+        default_graphs: params
+            .default_graphs
+            .iter()
+            .map(|g| g.as_str().to_owned())
+            .collect(),
+        named_graphs: params
+            .named_graphs
+            .iter()
+            .map(|g| g.as_str().to_owned())
+            .collect(),
+        union: state.union_default_graph(),
+        output: output.name().to_owned(),
+        cap: (!stream_directly).then_some(limits.max_results),
+        timeout_ms: u64::try_from(limits.query_timeout.as_millis()).unwrap_or(u64::MAX),
+    };
+    let body = match state.pool() {
+        Some(pool) => in_worker(Arc::clone(pool), job, permit).await?,
+        None => in_process(state.clone(), job, permit).await?,
+    };
     Ok((
         StatusCode::OK,
         [
-            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_TYPE, output.content_type()),
             (header::VARY, "Accept"),
         ],
         body,
@@ -235,13 +249,145 @@ async fn run_query(
         .into_response())
 }
 
+/// How long after the time limit a query that has not stopped by itself is stopped by force.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// Runs something when dropped, unless disarmed: held by the handler until the answer's head
+/// is known (client gone before that → drop), then by the body (client gone mid-stream).
+pub(crate) struct OnDrop(Option<Box<dyn FnOnce() + Send>>);
+
+impl OnDrop {
+    fn new(f: impl FnOnce() + Send + 'static) -> Self {
+        Self(Some(Box::new(f)))
+    }
+
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for OnDrop {
+    fn drop(&mut self) {
+        if let Some(f) = self.0.take() {
+            f();
+        }
+    }
+}
+
+/// Evaluates in a worker process: the time limit is enforced by the worker and, failing
+/// that, by killing it.
+async fn in_worker(
+    pool: Arc<QueryPool>,
+    job: Job,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) -> Result<Body, WebError> {
+    let checkout = Arc::clone(&pool);
+    let (worker, killer) = tokio::task::spawn_blocking(move || checkout.check_out())
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
+    let deadline = Duration::from_millis(job.timeout_ms) + GRACE;
+    let timer = {
+        let killer = killer.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(deadline).await;
+            killer.time_is_up();
+        })
+    };
+    let handler_guard = OnDrop::new({
+        let killer = killer.clone();
+        move || killer.client_gone()
+    });
+    let (head_tx, head_rx) = oneshot::channel();
+    let (writer, body) = channel_body(OnDrop::new({
+        let killer = killer.clone();
+        move || killer.client_gone()
+    }));
+    tokio::task::spawn_blocking(move || {
+        pool.execute(worker, &killer, &job, permit, head_tx, writer);
+        timer.abort();
+    });
+    let head = head_rx
+        .await
+        .map_err(|_| WebError::Internal("the query worker stopped".into()))?;
+    handler_guard.disarm();
+    head.map(|()| body)
+}
+
+/// Evaluates on a thread of this process (used when no worker program is configured, e.g. in
+/// tests of this crate). Oxigraph stops a cancelled query at its next store access; a query
+/// that computes in memory for long is answered 503 at the deadline but keeps its thread busy
+/// until then — the reason `jiyi serve` uses workers.
+async fn in_process(
+    state: AppState,
+    job: Job,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) -> Result<Body, WebError> {
+    let cancel = QueryCancel::new();
+    let timed_out = Arc::new(AtomicBool::new(false));
+    let limit = Duration::from_millis(job.timeout_ms);
+    let timer = {
+        let cancel = cancel.clone();
+        let timed_out = Arc::clone(&timed_out);
+        tokio::spawn(async move {
+            tokio::time::sleep(limit).await;
+            timed_out.store(true, Ordering::SeqCst);
+            cancel.cancel();
+        })
+    };
+    let handler_guard = OnDrop::new({
+        let cancel = cancel.clone();
+        move || cancel.cancel()
+    });
+    let (head_tx, head_rx) = oneshot::channel::<Result<(), WebError>>();
+    let (mut writer, body) = channel_body(OnDrop::new({
+        let cancel = cancel.clone();
+        move || cancel.cancel()
+    }));
+    tokio::task::spawn_blocking(move || {
+        let mut permit = Some(permit);
+        let mut head_tx = Some(head_tx);
+        let mut head = |h: Result<(), Failure>| {
+            if h.is_err() {
+                // Nothing more will be computed: give the slot back before answering.
+                permit = None;
+            }
+            if let Some(tx) = head_tx.take() {
+                let _ = tx.send(h.map_err(WebError::from));
+            }
+        };
+        match evaluate(
+            state.store(),
+            &job,
+            &cancel,
+            &timed_out,
+            &mut head,
+            &mut writer,
+        ) {
+            Ok(()) => {
+                let _ = writer.finish();
+            }
+            Err(message) => writer.abort(message),
+        }
+        timer.abort();
+    });
+    let head = tokio::select! {
+        head = head_rx => head.map_err(|_| WebError::Internal("the query thread stopped".into()))?,
+        () = tokio::time::sleep(limit + GRACE) => Err(WebError::QueryTimeout { limit }),
+    };
+    handler_guard.disarm();
+    head.map(|()| body)
+}
+
 fn choose_results_format(
     param: Option<&str>,
     accept: &Accept,
 ) -> Result<QueryResultsFormat, WebError> {
     match param {
-        Some(value) => results_format_from_param(value)
-            .ok_or_else(|| WebError::BadRequest(format!("unknown result format {value:?}; use json, xml, csv or tsv"))),
+        Some(value) => results_format_from_param(value).ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "unknown result format {value:?}; use json, xml, csv or tsv"
+            ))
+        }),
         None => accept.choose(RESULTS_OFFERS).copied().ok_or_else(|| {
             WebError::NotAcceptable(
                 "SELECT and ASK results are available as application/sparql-results+json, application/sparql-results+xml, text/csv and text/tab-separated-values".into(),
@@ -250,13 +396,13 @@ fn choose_results_format(
     }
 }
 
-fn choose_graph_format(
-    param: Option<&str>,
-    accept: &Accept,
-) -> Result<oxrdfio::RdfFormat, WebError> {
+fn choose_graph_format(param: Option<&str>, accept: &Accept) -> Result<RdfFormat, WebError> {
     let chosen = match param {
-        Some(value) => RdfRepresentation::from_param(value, GRAPH_OFFERS)
-            .ok_or_else(|| WebError::BadRequest(format!("unknown RDF format {value:?}; use ttl, nt, jsonld, rdf, trig or nq")))?,
+        Some(value) => RdfRepresentation::from_param(value, GRAPH_OFFERS).ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "unknown RDF format {value:?}; use ttl, nt, jsonld, rdf, trig or nq"
+            ))
+        })?,
         None => *accept.choose(GRAPH_OFFERS).ok_or_else(|| {
             WebError::NotAcceptable(
                 "CONSTRUCT and DESCRIBE results are available as text/turtle, application/n-triples, application/ld+json, application/rdf+xml, application/trig and application/n-quads".into(),
@@ -269,53 +415,4 @@ fn choose_graph_format(
             "graph results are not offered as HTML".into(),
         )),
     }
-}
-
-fn write_results(
-    answer: QueryAnswer,
-    format: QueryResultsFormat,
-    out: &mut impl Write,
-) -> Result<(), String> {
-    let serializer = QueryResultsSerializer::from_format(format);
-    match answer {
-        QueryAnswer::Boolean(value) => {
-            serializer
-                .serialize_boolean_to_writer(out, value)
-                .map_err(|e| e.to_string())?;
-        }
-        QueryAnswer::Solutions(solutions) => {
-            let mut writer = serializer
-                .serialize_solutions_to_writer(out, solutions.variables().to_vec())
-                .map_err(|e| e.to_string())?;
-            for solution in solutions {
-                let solution = solution.map_err(|e| e.to_string())?;
-                writer.serialize(&solution).map_err(|e| e.to_string())?;
-            }
-            writer.finish().map_err(|e| e.to_string())?;
-        }
-        QueryAnswer::Graph(_) => return Err("graph answer sent to the results writer".into()),
-    }
-    Ok(())
-}
-
-fn write_graph(
-    triples: jiyi_store::GraphStream,
-    format: oxrdfio::RdfFormat,
-    out: &mut impl Write,
-) -> Result<(), String> {
-    let mut serializer = RdfSerializer::from_format(format);
-    for (prefix, ns) in jiyi_model::vocab::PREFIXES {
-        serializer = serializer
-            .with_prefix(*prefix, *ns)
-            .map_err(|e| e.to_string())?;
-    }
-    let mut writer = serializer.for_writer(out);
-    for triple in triples {
-        let triple = triple.map_err(|e| e.to_string())?;
-        writer
-            .serialize_triple(&triple)
-            .map_err(|e| e.to_string())?;
-    }
-    writer.finish().map_err(|e| e.to_string())?;
-    Ok(())
 }

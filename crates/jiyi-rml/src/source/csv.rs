@@ -8,8 +8,38 @@ use crate::error::RmlError;
 use crate::sink::RecordPosition;
 use crate::value::Value;
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::BufReader;
+use std::io::BufRead;
+
+/// How a CSV file is laid out: the CSVW dialect properties Jiyi honours (`csvw:delimiter`,
+/// `csvw:quoteChar`, `csvw:doubleQuote`, `csvw:header`, `csvw:headerRowCount`,
+/// `csvw:skipRows`, `csvw:commentPrefix`, `csvw:trim`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CsvDialect {
+    pub(crate) delimiter: u8,
+    pub(crate) quote: u8,
+    pub(crate) double_quote: bool,
+    /// Whether the first (non-skipped) row names the columns; without a header, columns
+    /// are named `_col.1`, `_col.2`, … as in CSVW.
+    pub(crate) header: bool,
+    /// Rows skipped before the header (`csvw:skipRows`).
+    pub(crate) skip_rows: usize,
+    pub(crate) comment: Option<u8>,
+    pub(crate) trim: bool,
+}
+
+impl Default for CsvDialect {
+    fn default() -> Self {
+        Self {
+            delimiter: b',',
+            quote: b'"',
+            double_quote: true,
+            header: true,
+            skip_rows: 0,
+            comment: None,
+            trim: false,
+        }
+    }
+}
 
 /// The CSV reference formulation: references are column names (any text, Chinese included),
 /// every value is a string, nothing is null unless listed with `rml:null`.
@@ -21,13 +51,21 @@ impl SourceFormat for CsvFormat {
         "rml:CSV"
     }
 
-    fn compile_iterator(&self, _iterator: Option<&str>) -> Result<IteratorSpec, String> {
+    fn compile_iterator(
+        &self,
+        _iterator: Option<&str>,
+        _namespaces: &super::Namespaces,
+    ) -> Result<IteratorSpec, String> {
         // CSV always iterates over rows; an `rml:iterator` (common in legacy mappings) is
         // ignored rather than refused.
         Ok(IteratorSpec::Rows)
     }
 
-    fn compile_reference(&self, expression: &str) -> Result<Compiled, String> {
+    fn compile_reference(
+        &self,
+        expression: &str,
+        _namespaces: &super::Namespaces,
+    ) -> Result<Compiled, String> {
         Ok(Compiled::Column(expression.to_owned()))
     }
 
@@ -62,48 +100,73 @@ impl SourceFormat for CsvFormat {
 }
 
 fn open_csv<'s>(source: &'s LogicalSource, triples_map: &str) -> Result<CsvReader<'s>, RmlError> {
-    {
-        let file = File::open(&source.path).map_err(|e| RmlError::SourceIo {
-            path: source.path.clone(),
-            triples_map: triples_map.to_owned(),
-            source: e,
-        })?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(BufReader::new(file));
-        let header = reader
-            .byte_headers()
-            .map_err(|e| header_error(source, triples_map, e))?
-            .clone();
-        let mut columns = Vec::with_capacity(header.len());
-        for (i, field) in header.iter().enumerate() {
-            let mut name = std::str::from_utf8(field)
-                .map_err(|_| RmlError::SourceSyntax {
-                    path: source.path.clone(),
-                    message: format!("the header's column {} is not valid UTF-8", i + 1),
-                })?
-                .to_owned();
-            // The csv crate already drops a UTF-8 BOM; this guards against a reader that does not.
-            if i == 0
-                && let Some(stripped) = name.strip_prefix('\u{feff}')
-            {
-                name = stripped.to_owned();
-            }
-            columns.push(name);
+    let mut input = source.open_input(triples_map)?;
+    let dialect = &source.dialect;
+    let mut skipped_lines: u64 = 0;
+    for _ in 0..dialect.skip_rows {
+        let mut line = Vec::new();
+        let n = input
+            .read_until(b'\n', &mut line)
+            .map_err(|e| RmlError::SourceIo {
+                path: source.path.clone(),
+                triples_map: triples_map.to_owned(),
+                source: e,
+            })?;
+        if n == 0 {
+            break;
         }
-        let mut index = HashMap::with_capacity(columns.len());
-        for (i, name) in columns.iter().enumerate() {
-            // With duplicate column names the first one wins.
-            index.entry(name.clone()).or_insert(i);
-        }
-        Ok(CsvReader {
-            source,
-            reader,
-            columns,
-            index,
-            triples_map: triples_map.to_owned(),
-        })
+        skipped_lines += 1;
     }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(dialect.header)
+        .delimiter(dialect.delimiter)
+        .quote(dialect.quote)
+        .double_quote(dialect.double_quote)
+        .comment(dialect.comment)
+        .trim(if dialect.trim {
+            csv::Trim::All
+        } else {
+            csv::Trim::None
+        })
+        .from_reader(input);
+    let header = reader
+        .byte_headers()
+        .map_err(|e| header_error(source, triples_map, e))?
+        .clone();
+    let mut columns = Vec::with_capacity(header.len());
+    for (i, field) in header.iter().enumerate() {
+        if !dialect.header {
+            columns.push(format!("_col.{}", i + 1));
+            continue;
+        }
+        let mut name = std::str::from_utf8(field)
+            .map_err(|_| RmlError::SourceSyntax {
+                path: source.path.clone(),
+                message: format!("the header's column {} is not valid UTF-8", i + 1),
+            })?
+            .to_owned();
+        // The input layer drops a byte order mark; this guards against a doubled one.
+        if i == 0
+            && let Some(stripped) = name.strip_prefix('\u{feff}')
+        {
+            name = stripped.to_owned();
+        }
+        columns.push(name);
+    }
+    let mut index = HashMap::with_capacity(columns.len());
+    for (i, name) in columns.iter().enumerate() {
+        // With duplicate column names the first one wins.
+        index.entry(name.clone()).or_insert(i);
+    }
+    Ok(CsvReader {
+        source,
+        reader,
+        columns,
+        index,
+        triples_map: triples_map.to_owned(),
+        skipped_lines,
+        decoded: source.encoding != encoding_rs::UTF_8,
+    })
 }
 
 fn header_error(source: &LogicalSource, triples_map: &str, error: csv::Error) -> RmlError {
@@ -123,10 +186,14 @@ fn header_error(source: &LogicalSource, triples_map: &str, error: csv::Error) ->
 
 struct CsvReader<'s> {
     source: &'s LogicalSource,
-    reader: csv::Reader<BufReader<File>>,
+    reader: csv::Reader<Box<dyn BufRead>>,
     columns: Vec<String>,
     index: HashMap<String, usize>,
     triples_map: String,
+    /// Lines skipped before the CSV reader started (`csvw:skipRows`), added to positions.
+    skipped_lines: u64,
+    /// The file was decoded from another encoding: U+FFFD marks an invalid byte sequence.
+    decoded: bool,
 }
 
 impl RecordReader for CsvReader<'_> {
@@ -136,7 +203,8 @@ impl RecordReader for CsvReader<'_> {
             match self.reader.read_byte_record(&mut record) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
-                    let line = record.position().map_or(0, csv::Position::line);
+                    let line =
+                        record.position().map_or(0, csv::Position::line) + self.skipped_lines;
                     let bad_column = record
                         .iter()
                         .position(|field| std::str::from_utf8(field).is_err());
@@ -144,9 +212,25 @@ impl RecordReader for CsvReader<'_> {
                         f(Record::Malformed {
                             position: RecordPosition::Line(line),
                             field: self.columns.get(i).cloned(),
-                            reason: "the value is not valid UTF-8".into(),
+                            reason: "the value is not valid UTF-8 (declare the file's rml:encoding, e.g. rml:Big5, if it is not UTF-8)".into(),
                         })?;
                         continue;
+                    }
+                    if self.decoded {
+                        let replaced = record
+                            .iter()
+                            .position(|field| field.windows(3).any(|w| w == "\u{FFFD}".as_bytes()));
+                        if let Some(i) = replaced {
+                            f(Record::Malformed {
+                                position: RecordPosition::Line(line),
+                                field: self.columns.get(i).cloned(),
+                                reason: format!(
+                                    "the value holds a byte sequence that is not valid {}",
+                                    self.source.encoding.name()
+                                ),
+                            })?;
+                            continue;
+                        }
                     }
                     let iteration = CsvIteration {
                         record: &record,
@@ -157,7 +241,7 @@ impl RecordReader for CsvReader<'_> {
                     f(Record::Iteration(&iteration))?;
                 }
                 Err(error) => {
-                    let line = error.position().map_or(0, csv::Position::line);
+                    let line = error.position().map_or(0, csv::Position::line) + self.skipped_lines;
                     let message = error.to_string();
                     match error.into_kind() {
                         csv::ErrorKind::Io(e) => {

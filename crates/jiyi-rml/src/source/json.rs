@@ -7,9 +7,10 @@ use super::{
 use crate::error::RmlError;
 use crate::sink::RecordPosition;
 use crate::value::{Value, ValueKind, canonical_double};
-use serde_json_path::{JsonPath, NormalizedPath};
-use std::fs::File;
-use std::io::BufReader;
+use serde::Deserialize as _;
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json_path::JsonPath;
+use std::io::BufRead;
 
 /// The JSONPath reference formulation. References may be full queries (`$.Name`,
 /// `$['Country Code']`, `$.amounts[*]`) or plain member names (`Name`, `材質`), which are
@@ -28,11 +29,19 @@ impl SourceFormat for JsonPathFormat {
         "rml:JSONPath"
     }
 
-    fn compile_iterator(&self, iterator: Option<&str>) -> Result<IteratorSpec, String> {
+    fn compile_iterator(
+        &self,
+        iterator: Option<&str>,
+        _namespaces: &super::Namespaces,
+    ) -> Result<IteratorSpec, String> {
         Ok(IteratorSpec::JsonPath(parse_path(iterator.unwrap_or("$"))?))
     }
 
-    fn compile_reference(&self, expression: &str) -> Result<Compiled, String> {
+    fn compile_reference(
+        &self,
+        expression: &str,
+        _namespaces: &super::Namespaces,
+    ) -> Result<Compiled, String> {
         if expression.starts_with('$') {
             return Ok(Compiled::JsonPath(parse_path(expression)?));
         }
@@ -51,13 +60,7 @@ impl SourceFormat for JsonPathFormat {
     ) -> Result<(), RmlError> {
         // JSON has no header to check references against (a missing member is simply null),
         // and parsing the document twice would be wasteful: only check that it opens.
-        File::open(&source.path)
-            .map(drop)
-            .map_err(|e| RmlError::SourceIo {
-                path: source.path.clone(),
-                triples_map: triples_map.to_owned(),
-                source: e,
-            })
+        source.open_input(triples_map).map(drop)
     }
 
     fn open<'s>(
@@ -65,62 +68,352 @@ impl SourceFormat for JsonPathFormat {
         source: &'s LogicalSource,
         triples_map: &str,
     ) -> Result<Box<dyn RecordReader + 's>, RmlError> {
-        let file = File::open(&source.path).map_err(|e| RmlError::SourceIo {
-            path: source.path.clone(),
-            triples_map: triples_map.to_owned(),
-            source: e,
-        })?;
-        // The whole document is parsed for now; see the crate docs for the streaming plan.
-        let document: serde_json::Value =
-            serde_json::from_reader(BufReader::new(file)).map_err(|e| match e.classify() {
-                serde_json::error::Category::Io => RmlError::SourceIo {
-                    path: source.path.clone(),
-                    triples_map: triples_map.to_owned(),
-                    source: e.into(),
-                },
-                _ => RmlError::SourceSyntax {
-                    path: source.path.clone(),
-                    message: format!("not valid JSON: {e}"),
-                },
-            })?;
-        Ok(Box::new(JsonReader { source, document }))
+        let input = source.open_input(triples_map)?;
+        let IteratorSpec::JsonPath(iterator) = &source.iterator else {
+            return Err(RmlError::SourceSyntax {
+                path: source.path.clone(),
+                message: "a JSON source needs a JSONPath iterator".into(),
+            });
+        };
+        let streamable = source
+            .iterator_text
+            .as_deref()
+            .map_or(Some(Vec::new()), simple_path);
+        let lines = {
+            let name = super::input::Compression::inner_name(&source.path).to_ascii_lowercase();
+            name.ends_with(".jsonl") || name.ends_with(".ndjson")
+        };
+        Ok(Box::new(JsonReader {
+            source,
+            iterator,
+            streamable,
+            lines,
+            input: Some(input),
+        }))
     }
+}
+
+/// One segment of a simple iterator: a member name or `[*]` / `.*`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Member(String),
+    Wildcard,
+}
+
+/// Parses iterators made only of member names and wildcards (`$`, `$.items[*]`,
+/// `$['a b'][*].c`), which can be followed while the document streams by; `None` for
+/// anything else (filters, slices, `..`), which is evaluated on the parsed document.
+fn simple_path(text: &str) -> Option<Vec<Segment>> {
+    let mut rest = text.trim().strip_prefix('$')?;
+    let mut segments = Vec::new();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("[*]").or_else(|| rest.strip_prefix(".*")) {
+            segments.push(Segment::Wildcard);
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("['") {
+            let end = after.find("']")?;
+            let name = after.get(..end)?;
+            if name.contains(['\\', '\'']) {
+                return None;
+            }
+            segments.push(Segment::Member(name.to_owned()));
+            rest = after.get(end + 2..)?;
+        } else if let Some(after) = rest.strip_prefix('.') {
+            if after.starts_with('.') {
+                return None;
+            }
+            let end = after.find(['.', '[']).unwrap_or(after.len());
+            let name = after.get(..end)?;
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || !c.is_ascii())
+            {
+                return None;
+            }
+            segments.push(Segment::Member(name.to_owned()));
+            rest = after.get(end..)?;
+        } else {
+            return None;
+        }
+    }
+    Some(segments)
+}
+
+/// A step of the location of the current iteration.
+#[derive(Debug, Clone)]
+enum Step {
+    Member(String),
+    Index(usize),
+}
+
+fn normalized(steps: &[Step]) -> String {
+    let mut out = String::from("$");
+    for step in steps {
+        match step {
+            Step::Member(name) => {
+                out.push_str("['");
+                out.push_str(&name.replace('\\', "\\\\").replace('\'', "\\'"));
+                out.push_str("']");
+            }
+            Step::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
 }
 
 struct JsonReader<'s> {
     source: &'s LogicalSource,
-    document: serde_json::Value,
+    iterator: &'s JsonPath,
+    /// The iterator's segments when it can be followed while streaming.
+    streamable: Option<Vec<Segment>>,
+    /// JSON Lines (`.jsonl`, `.ndjson`): one document per line, the iterator applied to each.
+    lines: bool,
+    input: Option<Box<dyn BufRead>>,
+}
+
+impl JsonReader<'_> {
+    fn syntax(&self, context: &str, error: &serde_json::Error) -> RmlError {
+        match error.classify() {
+            serde_json::error::Category::Io => RmlError::SourceSyntax {
+                path: self.source.path.clone(),
+                message: format!("cannot read the JSON{context}: {error}"),
+            },
+            _ => RmlError::SourceSyntax {
+                path: self.source.path.clone(),
+                message: format!("not valid JSON{context}: {error}"),
+            },
+        }
+    }
+
+    /// Maps one document: streaming when the iterator allows, else on the parsed value.
+    fn document<'de, D>(
+        &self,
+        deserializer: D,
+        prefix: &str,
+        f: &mut RecordCallback<'_>,
+    ) -> Result<Result<(), D::Error>, RmlError>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        let nulls = &self.source.nulls;
+        let mut failure: Option<RmlError> = None;
+        let outcome = match &self.streamable {
+            Some(segments) => {
+                let mut path = Vec::new();
+                let mut emit =
+                    |value: &serde_json::Value, steps: &[Step]| -> Result<(), RmlError> {
+                        let iteration = JsonIteration {
+                            node: value,
+                            location: Location::Steps(prefix, steps),
+                            nulls,
+                        };
+                        f(Record::Iteration(&iteration))
+                    };
+                Navigator {
+                    segments,
+                    path: &mut path,
+                    emit: &mut emit,
+                    failure: &mut failure,
+                }
+                .deserialize(deserializer)
+            }
+            None => match serde_json::Value::deserialize(deserializer) {
+                Ok(document) => {
+                    for node in self.iterator.query_located(&document) {
+                        let location = node.location().to_string();
+                        let iteration = JsonIteration {
+                            node: node.node(),
+                            location: Location::Text(prefix, &location),
+                            nulls,
+                        };
+                        f(Record::Iteration(&iteration))?;
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            },
+        };
+        match failure {
+            Some(error) => Err(error),
+            None => Ok(outcome),
+        }
+    }
 }
 
 impl RecordReader for JsonReader<'_> {
     fn for_each_record(&mut self, f: &mut RecordCallback<'_>) -> Result<(), RmlError> {
-        let IteratorSpec::JsonPath(iterator) = &self.source.iterator else {
-            return Err(RmlError::SourceSyntax {
-                path: self.source.path.clone(),
-                message: "a JSON source needs a JSONPath iterator".into(),
-            });
+        let Some(mut input) = self.input.take() else {
+            return Ok(());
         };
-        for node in iterator.query_located(&self.document) {
-            let iteration = JsonIteration {
-                node: node.node(),
-                location: node.location(),
-                nulls: &self.source.nulls,
-            };
-            f(Record::Iteration(&iteration))?;
+        if self.lines {
+            let mut line = String::new();
+            let mut number: u64 = 0;
+            loop {
+                line.clear();
+                let n = input.read_line(&mut line).map_err(|e| RmlError::SourceIo {
+                    path: self.source.path.clone(),
+                    triples_map: String::new(),
+                    source: e,
+                })?;
+                if n == 0 {
+                    return Ok(());
+                }
+                number += 1;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let prefix = format!("line {number}: ");
+                let mut deserializer = serde_json::Deserializer::from_str(&line);
+                let outcome = self.document(&mut deserializer, &prefix, f)?;
+                outcome
+                    .and_then(|()| deserializer.end())
+                    .map_err(|e| self.syntax(&format!(" on line {number}"), &e))?;
+            }
         }
+        let mut deserializer = serde_json::Deserializer::from_reader(input);
+        let outcome = self.document(&mut deserializer, "", f)?;
+        outcome
+            .and_then(|()| deserializer.end())
+            .map_err(|e| self.syntax("", &e))
+    }
+}
+
+type Emit<'e> = dyn FnMut(&serde_json::Value, &[Step]) -> Result<(), RmlError> + 'e;
+
+/// Follows the iterator's segments through a document as it is parsed, building a
+/// `serde_json::Value` only for each selected node.
+struct Navigator<'a, 'e> {
+    segments: &'a [Segment],
+    path: &'a mut Vec<Step>,
+    emit: &'a mut Emit<'e>,
+    failure: &'a mut Option<RmlError>,
+}
+
+impl<'de> DeserializeSeed<'de> for Navigator<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        if self.segments.is_empty() {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            if let Err(error) = (self.emit)(&value, self.path) {
+                *self.failure = Some(error);
+                return Err(D::Error::custom("the run stopped"));
+            }
+            return Ok(());
+        }
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Navigator<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Some((first, rest)) = self.segments.split_first() else {
+            return Ok(());
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            let selected = match first {
+                Segment::Wildcard => true,
+                Segment::Member(name) => *name == key,
+            };
+            if selected {
+                self.path.push(Step::Member(key));
+                map.next_value_seed(Navigator {
+                    segments: rest,
+                    path: &mut *self.path,
+                    emit: &mut *self.emit,
+                    failure: &mut *self.failure,
+                })?;
+                self.path.pop();
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Some((first, rest)) = self.segments.split_first() else {
+            return Ok(());
+        };
+        if *first != Segment::Wildcard {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(());
+        }
+        let mut index = 0;
+        loop {
+            self.path.push(Step::Index(index));
+            let more = seq.next_element_seed(Navigator {
+                segments: rest,
+                path: &mut *self.path,
+                emit: &mut *self.emit,
+                failure: &mut *self.failure,
+            })?;
+            self.path.pop();
+            if more.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i128<E>(self, _: i128) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u128<E>(self, _: u128) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
         Ok(())
     }
 }
 
+/// Where an iteration is, computed only when a reject needs it.
+enum Location<'a> {
+    Steps(&'a str, &'a [Step]),
+    Text(&'a str, &'a str),
+}
+
 struct JsonIteration<'d> {
     node: &'d serde_json::Value,
-    location: &'d NormalizedPath<'d>,
+    location: Location<'d>,
     nulls: &'d [String],
 }
 
 impl Iteration for JsonIteration<'_> {
     fn position(&self) -> RecordPosition {
-        RecordPosition::Path(self.location.to_string())
+        RecordPosition::Path(match self.location {
+            Location::Steps(prefix, steps) => format!("{prefix}{}", normalized(steps)),
+            Location::Text(prefix, text) => format!("{prefix}{text}"),
+        })
     }
 
     fn evaluate(&self, reference: &Reference) -> Result<Vec<Value>, DataError> {

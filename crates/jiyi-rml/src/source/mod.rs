@@ -2,16 +2,18 @@
 //!
 //! A reference formulation is a [`SourceFormat`]: it compiles the mapping's iterator and
 //! reference expressions when the mapping is loaded (so a bad JSONPath fails before any
-//! output), and opens a [`RecordReader`] over a file at run time. A reader hands out one
-//! [`Iteration`] at a time to a callback; nothing requires the whole source in memory, though
-//! the JSON reader currently parses its document whole (see the crate docs).
+//! output), and opens a [`RecordReader`] over a file at run time (decompressed and decoded
+//! to UTF-8 by [`input`]). A reader hands out one [`Iteration`] at a time to a callback;
+//! CSV, XML and JSON with simple iterators stream (see the crate docs).
 //!
-//! Adding a formulation (XPath, JSON Lines, TSV) means one more `SourceFormat`
-//! implementation, one more [`Compiled`] variant for its references, and one line in
-//! [`format_for`].
+//! Adding a formulation means one more `SourceFormat` implementation, one more
+//! [`Compiled`] variant for its references, and one line in [`format_for`].
 
 mod csv;
+pub(crate) mod input;
 mod json;
+mod xml;
+pub(crate) mod xpath;
 
 use crate::error::RmlError;
 use crate::sink::RecordPosition;
@@ -20,8 +22,11 @@ use crate::vocab;
 use std::fmt;
 use std::path::PathBuf;
 
-pub(crate) use self::csv::CsvFormat;
+pub(crate) use self::csv::{CsvDialect, CsvFormat};
+use self::input::Compression;
 pub(crate) use self::json::JsonPathFormat;
+pub(crate) use self::xml::XPathFormat;
+pub(crate) use self::xpath::Namespaces;
 
 /// A reference expression, compiled by the formulation of the logical source it reads.
 #[derive(Debug, Clone)]
@@ -39,6 +44,8 @@ pub(crate) enum Compiled {
     Column(String),
     /// An RFC 9535 JSONPath query, evaluated with the iteration's node as root.
     JsonPath(serde_json_path::JsonPath),
+    /// An XPath expression (the supported subset), evaluated with the record as context.
+    XPath(xpath::Expr),
 }
 
 /// How a logical source is cut into iterations.
@@ -48,6 +55,8 @@ pub(crate) enum IteratorSpec {
     Rows,
     /// One iteration per node selected by the query (JSON).
     JsonPath(serde_json_path::JsonPath),
+    /// One iteration per element the streaming pattern selects (XML).
+    XPath(Vec<xpath::Step>),
 }
 
 /// A parsed `rml:logicalSource`.
@@ -63,6 +72,12 @@ pub(crate) struct LogicalSource {
     pub(crate) iterator: IteratorSpec,
     /// Values that count as null (`rml:null`), besides the format's own null.
     pub(crate) nulls: Vec<String>,
+    /// `rml:compression` (or implied by the file name).
+    pub(crate) compression: Compression,
+    /// `rml:encoding` (UTF-8 unless declared; a byte order mark wins).
+    pub(crate) encoding: &'static encoding_rs::Encoding,
+    /// CSV dialect (CSVW `csvw:dialect`, or tab-separated for `.tsv` files).
+    pub(crate) dialect: CsvDialect,
 }
 
 impl LogicalSource {
@@ -72,6 +87,19 @@ impl LogicalSource {
             && self.format.name() == other.format.name()
             && self.iterator_text == other.iterator_text
             && self.nulls == other.nulls
+            && self.dialect == other.dialect
+    }
+
+    /// Opens the file as a decompressed, UTF-8 byte stream.
+    pub(crate) fn open_input(
+        &self,
+        triples_map: &str,
+    ) -> Result<Box<dyn std::io::BufRead>, RmlError> {
+        input::open(&self.path, self.compression, self.encoding).map_err(|e| RmlError::SourceIo {
+            path: self.path.clone(),
+            triples_map: triples_map.to_owned(),
+            source: e,
+        })
     }
 }
 
@@ -130,10 +158,19 @@ pub(crate) trait RecordReader {
 pub(crate) trait SourceFormat: Sync + fmt::Debug {
     /// Its name for messages, e.g. `rml:CSV`.
     fn name(&self) -> &'static str;
-    /// Compiles the logical source's `rml:iterator` (absent: the format's default).
-    fn compile_iterator(&self, iterator: Option<&str>) -> Result<IteratorSpec, String>;
+    /// Compiles the logical source's `rml:iterator` (absent: the format's default);
+    /// `namespaces` are the mapping's `rml:namespace` declarations (XPath).
+    fn compile_iterator(
+        &self,
+        iterator: Option<&str>,
+        namespaces: &Namespaces,
+    ) -> Result<IteratorSpec, String>;
     /// Compiles a reference expression.
-    fn compile_reference(&self, expression: &str) -> Result<Compiled, String>;
+    fn compile_reference(
+        &self,
+        expression: &str,
+        namespaces: &Namespaces,
+    ) -> Result<Compiled, String>;
     /// Checks, before anything is emitted, that the source can be read and can answer these
     /// references (CSV: the file opens and every column is in the header). `triples_map`
     /// names the reader in error messages.
@@ -153,6 +190,7 @@ pub(crate) trait SourceFormat: Sync + fmt::Debug {
 
 static CSV: CsvFormat = CsvFormat;
 static JSONPATH: JsonPathFormat = JsonPathFormat;
+static XPATH: XPathFormat = XPathFormat;
 
 /// The format for a `rml:referenceFormulation` IRI: `Ok(None)` if the IRI is unknown,
 /// `Err` with an explanation if it is known but not supported yet.
@@ -163,19 +201,30 @@ pub(crate) fn format_for(iri: &str) -> Result<Option<&'static dyn SourceFormat>,
     } else if iri == vocab::JSONPATH || legacy == Some("JSONPath") {
         Ok(Some(&JSONPATH))
     } else if iri == vocab::XPATH || legacy == Some("XPath") {
-        Err("reference formulation rml:XPath (XML sources) is not supported yet".into())
+        Ok(Some(&XPATH))
+    } else if iri.starts_with("http://www.w3.org/ns/formats/SPARQL_Results")
+        || iri == vocab::SQL2008_TABLE
+        || iri == vocab::SQL2008_QUERY
+    {
+        Err(format!(
+            "reference formulation {} is not supported: Jiyi reads files (CSV, JSON, XML), not SPARQL \
+             endpoints or databases; export the data to a file first",
+            vocab::short(iri)
+        ))
     } else {
         Ok(None)
     }
 }
 
-/// The format implied by a file extension, for logical sources without
-/// `rml:referenceFormulation`.
+/// The format implied by a file extension (after any compression extension), for logical
+/// sources without `rml:referenceFormulation`.
 pub(crate) fn format_for_extension(path: &std::path::Path) -> Option<&'static dyn SourceFormat> {
-    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+    let name = Compression::inner_name(path).to_ascii_lowercase();
+    let extension = name.rsplit_once('.')?.1.to_owned();
     match extension.as_str() {
-        "csv" => Some(&CSV),
+        "csv" | "tsv" => Some(&CSV),
         "json" => Some(&JSONPATH),
+        "xml" => Some(&XPATH),
         _ => None,
     }
 }
