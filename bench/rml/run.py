@@ -12,7 +12,8 @@ set of quads: speed only counts with identical output. Inputs:
 
 usage: bench/rml/run.py [--rows 1000000,5000000] [--jiyi PATH] [--skip-morph-above N]
 
-Installs Morph-KGC and pyoxigraph (for the output comparison) into ~/.cache/jiyi/rml-bench-venv.
+Morph-KGC (and the pyoxigraph it pins, used for the output comparison) comes from
+scripts/install-deps, in ~/.cache/jiyi/morph-venv.
 Exits non-zero on an engine failure or an output mismatch, never on slowness.
 """
 import argparse
@@ -30,20 +31,13 @@ ROOT = HERE.parent.parent
 SHARED = ROOT.parent / "shared"
 CACHE = Path.home() / ".cache" / "jiyi"
 WORK = CACHE / "rml-bench"
-VENV = CACHE / "rml-bench-venv"
-MORPH_VERSION = "2.10.0"
+VENV = CACHE / "morph-venv"  # made by scripts/install-deps from tests/requirements-morph.txt
+MORPH_VERSION = (ROOT / "tests" / "requirements-morph.txt").read_text().split("morph-kgc==")[1].split()[0]
 
 
 def venv_python() -> str:
-    py = VENV / "bin" / "python"
-    stamp = VENV / ".rml-bench"
-    # Morph-KGC pins its own pyoxigraph, which the comparison then uses too.
-    want = f"morph-kgc=={MORPH_VERSION}"
-    if not py.exists() or not stamp.exists() or stamp.read_text() != want:
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *want.split()], check=True)
-        stamp.write_text(want)
-    return str(py)
+    subprocess.run([str(ROOT / "scripts" / "install-deps")], check=True, stdout=subprocess.DEVNULL)
+    return str(VENV / "bin" / "python")
 
 
 def jiyi_binary(given: str | None) -> str:

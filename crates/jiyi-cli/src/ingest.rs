@@ -1,5 +1,6 @@
 //! `jiyi ingest`: connects an ingest run (jiyi-ingest) to a graph replacement (jiyi-store).
 
+use crate::progress::Progress;
 use anyhow::{Context, Result, bail};
 use jiyi_ingest::{IngestReport, PreparedIngest, SinkError, TripleSink};
 use jiyi_model::UriPolicy;
@@ -59,10 +60,11 @@ pub fn policy_for(store: &Store, base: Option<&str>) -> Result<UriPolicy> {
     UriPolicy::new(&base).context("--base")
 }
 
-struct StoreSink<'a>(GraphReplacement<'a>);
+struct StoreSink<'a>(GraphReplacement<'a>, Progress);
 
 impl TripleSink for StoreSink<'_> {
     fn triple(&mut self, triple: jiyi_store::model::Triple) -> Result<(), SinkError> {
+        self.1.quad();
         self.0.add(triple).map_err(Into::into)
     }
 }
@@ -128,10 +130,14 @@ pub fn ingest(
         Path::to_owned,
     );
     let graph = prepared.graph()?;
-    let mut sink = StoreSink(store.replace_graph(graph.as_ref())?);
-    let run = prepared
-        .run(&rejects, &mut sink)
-        .with_context(|| format!("ingesting {}; nothing was changed", mapping.display()))?;
+    let mut sink = StoreSink(
+        store.replace_graph(graph.as_ref())?,
+        Progress::new(prepared.dataset_name()),
+    );
+    let run = prepared.run(&rejects, &mut sink);
+    sink.1.finish();
+    let run =
+        run.with_context(|| format!("ingesting {}; nothing was changed", mapping.display()))?;
     let stored = sink.0.commit()?;
     Ok(Summary {
         run,

@@ -7,6 +7,7 @@
 mod demo;
 mod ingest;
 mod map;
+mod progress;
 mod serve;
 mod sparql_worker;
 mod web_options;

@@ -6,6 +6,7 @@
 //! succeeds, so a failed run never leaves a half-written file that looks complete (standard
 //! output cannot be taken back; a failed run there exits non-zero).
 
+use crate::progress::Progress;
 use anyhow::{Context, Result, bail};
 use jiyi_ingest::RejectsWriter;
 use jiyi_rml::{Deduplication, Mapping, QuadSink, Reject, RunOptions, RunSummary, SinkError};
@@ -77,6 +78,7 @@ struct FileSink<W: Write> {
     serializer: WriterQuadSerializer<W>,
     triples_only: bool,
     rejects: RejectsWriter,
+    progress: Progress,
 }
 
 impl<W: Write> QuadSink for FileSink<W> {
@@ -89,11 +91,13 @@ impl<W: Write> QuadSink for FileSink<W> {
             .into());
         }
         self.serializer.serialize_quad(&quad)?;
+        self.progress.quad();
         Ok(())
     }
 
     fn reject(&mut self, reject: Reject) -> Result<(), SinkError> {
         self.rejects.write(&reject)?;
+        self.progress.reject();
         Ok(())
     }
 }
@@ -188,6 +192,7 @@ fn map_all<W: Write>(
         serializer: RdfSerializer::from_format(format).for_writer(out),
         triples_only: matches!(format, RdfFormat::NTriples | RdfFormat::Turtle),
         rejects: RejectsWriter::new(rejects_path),
+        progress: Progress::new("jiyi map"),
     };
     let mut total = RunSummary::default();
     for (path, mapping) in mappings {
@@ -198,6 +203,7 @@ fn map_all<W: Write>(
         total.records_rejected += summary.records_rejected;
         total.quads_written += summary.quads_written;
     }
+    sink.progress.finish();
     let out = sink.serializer.finish().context("finishing the output")?;
     let rejects = sink.rejects.finish()?;
     Ok((total, rejects, out))

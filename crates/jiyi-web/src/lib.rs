@@ -214,6 +214,14 @@ pub fn app(state: AppState) -> Router {
 /// flight. The caller binds first so it can learn the real port (the demo mints its base IRI
 /// from it) before anything is served.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    // Without TCP_NODELAY a response written in two pieces (head, then body) waits for the
+    // client's delayed ACK: ~40 ms added to every small SPARQL answer (measured with BSBM).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!("could not set TCP_NODELAY: {e}");
+        }
+    });
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
