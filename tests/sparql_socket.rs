@@ -141,6 +141,34 @@ fn an_overrunning_or_abandoned_query_frees_its_slot_at_once() {
 }
 
 #[test]
+fn finished_queries_give_their_worker_back_instead_of_killing_it() {
+    // A worker that answered completely is reused: respawning one (start + open the store
+    // checkpoint) costs tens of milliseconds a query. Ending the response body once made the
+    // server take the normal end for a departed client and kill the worker.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = demo_store(dir.path());
+    let server = Server::start(&store, &["--max-concurrent-queries", "2"]);
+    let c = client(Duration::from_secs(30));
+    for _ in 0..5 {
+        assert!(ask(&c, &server, OBJECTS).expect("answer").status().is_success());
+    }
+    let warm = server.children();
+    assert!(!warm.is_empty(), "queries run in worker processes");
+    for _ in 0..40 {
+        let answer = ask(&c, &server, OBJECTS).expect("answer");
+        assert!(answer.status().is_success());
+        assert!(answer.text().expect("body").contains("44"));
+    }
+    let after = server.children();
+    let new: Vec<_> = after.difference(&warm).collect();
+    assert!(
+        new.is_empty(),
+        "40 sequential queries started {} new workers ({new:?}); they should reuse {warm:?}",
+        new.len()
+    );
+}
+
+#[test]
 fn sparqlwrapper_speaks_every_format_with_the_endpoint() {
     let python = python();
     let dir = tempfile::tempdir().expect("tempdir");

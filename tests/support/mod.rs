@@ -89,6 +89,25 @@ impl Server {
     }
 }
 
+impl Server {
+    /// The server's process id (to look at the worker processes it starts).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The process ids of the server's children, from /proc (Linux).
+    pub fn children(&self) -> std::collections::BTreeSet<u32> {
+        let mut pids = std::collections::BTreeSet::new();
+        let tasks = format!("/proc/{}/task", self.pid());
+        for task in std::fs::read_dir(tasks).expect("/proc task list").flatten() {
+            if let Ok(list) = std::fs::read_to_string(task.path().join("children")) {
+                pids.extend(list.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
+            }
+        }
+        pids
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
