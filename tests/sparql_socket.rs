@@ -150,7 +150,12 @@ fn finished_queries_give_their_worker_back_instead_of_killing_it() {
     let server = Server::start(&store, &["--max-concurrent-queries", "2"]);
     let c = client(Duration::from_secs(30));
     for _ in 0..5 {
-        assert!(ask(&c, &server, OBJECTS).expect("answer").status().is_success());
+        assert!(
+            ask(&c, &server, OBJECTS)
+                .expect("answer")
+                .status()
+                .is_success()
+        );
     }
     let warm = server.children();
     assert!(!warm.is_empty(), "queries run in worker processes");

@@ -101,7 +101,10 @@ impl Server {
         let tasks = format!("/proc/{}/task", self.pid());
         for task in std::fs::read_dir(tasks).expect("/proc task list").flatten() {
             if let Ok(list) = std::fs::read_to_string(task.path().join("children")) {
-                pids.extend(list.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
+                pids.extend(
+                    list.split_whitespace()
+                        .filter_map(|p| p.parse::<u32>().ok()),
+                );
             }
         }
         pids

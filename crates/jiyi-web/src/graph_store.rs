@@ -32,10 +32,46 @@ pub async fn indirect(
     body: Body,
 ) -> Response {
     let result = match target(&uri) {
-        Ok(graph) => handle(state, method, graph, &headers, body).await,
+        Ok(Some(graph)) => handle(state, method, graph, &headers, body).await,
+        Ok(None) if method == Method::POST => create(state, &headers, body).await,
+        Ok(None) => Err(WebError::BadRequest(
+            "name exactly one graph: ?graph=IRI or ?default (only POST may name none, to create one)"
+                .into(),
+        )),
         Err(e) => Err(e),
     };
     result.unwrap_or_else(|e| e.respond(&headers))
+}
+
+/// `POST /graph-store` without a graph: stores the body in a new graph whose IRI the server
+/// mints (`{base}graph/posted/{id}`), answered 201 with that IRI in `Location`
+/// (Graph Store Protocol §5.5).
+async fn create(state: AppState, headers: &HeaderMap, body: Body) -> Result<Response, WebError> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    authorize(&state, headers)?;
+    let graph = loop {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let id = format!("{nanos:x}{n:x}{:x}", std::process::id());
+        let iri = NamedNode::new(format!("{}graph/posted/{id}", state.policy().base()))
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        if !state
+            .store()
+            .graph_exists(GraphName::NamedNode(iri.clone()).as_ref())?
+        {
+            break iri;
+        }
+    };
+    let location = graph.as_str().to_owned();
+    let mut response = write(state, true, GraphName::NamedNode(graph), headers, body).await?;
+    *response.status_mut() = StatusCode::CREATED;
+    if let Ok(value) = axum::http::HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
 }
 
 /// `GET /graph/{name}`: the dataset graph `{base}graph/{name}`.
@@ -52,7 +88,8 @@ pub async fn direct(State(state): State<AppState>, uri: Uri, headers: HeaderMap)
     result.unwrap_or_else(|e| e.respond(&headers))
 }
 
-fn target(uri: &Uri) -> Result<GraphName, WebError> {
+/// The graph a request names; `None` when it names none.
+fn target(uri: &Uri) -> Result<Option<GraphName>, WebError> {
     let mut graph = None;
     let mut default = false;
     for (name, value) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
@@ -70,9 +107,10 @@ fn target(uri: &Uri) -> Result<GraphName, WebError> {
         }
     }
     match (graph, default) {
-        (Some(g), false) => Ok(GraphName::NamedNode(g)),
-        (None, true) => Ok(GraphName::DefaultGraph),
-        _ => Err(WebError::BadRequest(
+        (Some(g), false) => Ok(Some(GraphName::NamedNode(g))),
+        (None, true) => Ok(Some(GraphName::DefaultGraph)),
+        (None, false) => Ok(None),
+        (Some(_), true) => Err(WebError::BadRequest(
             "name exactly one graph: ?graph=IRI or ?default".into(),
         )),
     }
@@ -190,7 +228,16 @@ async fn read(
 /// The RDF syntax of an upload, from its Content-Type. Graph syntaxes only: the Graph Store
 /// Protocol sends one graph.
 fn upload_format(headers: &HeaderMap) -> Result<RdfFormat, WebError> {
-    let media = body_media_type(headers);
+    format_of_media_type(&body_media_type(headers))
+}
+
+fn format_of_media_type(media: &str) -> Result<RdfFormat, WebError> {
+    let media = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     GRAPH_OFFERS
         .iter()
         .find(|(_, types)| types.contains(&media.as_str()))
@@ -212,24 +259,22 @@ async fn write(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, WebError> {
-    let format = upload_format(headers)?;
     let limit = state.limits().max_upload;
-    // Spool the body to disk as it arrives, so memory stays flat whatever the upload size.
-    let mut spool = Spool::new(8 * 1024 * 1024);
-    let mut received: u64 = 0;
-    let mut stream = body.into_data_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| WebError::BadRequest(format!("reading the body: {e}")))?;
-        received += chunk.len() as u64;
-        if received > limit {
-            return Err(WebError::PayloadTooLarge {
-                limit: usize::try_from(limit).unwrap_or(usize::MAX),
-            });
+    let parts = if body_media_type(headers) == "multipart/form-data" {
+        multipart_parts(headers, body, limit).await?
+    } else {
+        let format = upload_format(headers)?;
+        let mut spool = Spool::new(8 * 1024 * 1024);
+        let mut received: u64 = 0;
+        let mut stream = body.into_data_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk =
+                chunk.map_err(|e| WebError::BadRequest(format!("reading the body: {e}")))?;
+            received += chunk.len() as u64;
+            spool_chunk(&mut spool, &chunk, received, limit)?;
         }
-        spool
-            .write_all(&chunk)
-            .map_err(|e| WebError::Internal(format!("spooling the upload: {e}")))?;
-    }
+        vec![(format, spool)]
+    };
     let base = match &graph {
         GraphName::NamedNode(g) => g.as_str().to_owned(),
         _ => state.policy().base().to_owned(),
@@ -238,19 +283,23 @@ async fn write(
     let created = tokio::task::spawn_blocking(move || -> Result<bool, WebError> {
         let store = worker_state.store();
         let existed = store.graph_exists(graph.as_ref())?;
-        let reader = spool
-            .into_reader()
-            .map_err(|e| WebError::Internal(e.to_string()))?;
-        let parser = RdfParser::from_format(format)
-            .with_base_iri(base)
-            .map_err(|e| WebError::Internal(e.to_string()))?;
-        let triples = parser.for_reader(reader).map(|quad| {
-            quad.map(Triple::from)
-                .map_err(|e| StoreError::LoadAbandoned {
-                    graph: "upload".into(),
-                    reason: format!("the body is not valid {format}: {e}"),
-                })
-        });
+        let mut sources = Vec::with_capacity(parts.len());
+        for (format, spool) in parts {
+            let reader = spool
+                .into_reader()
+                .map_err(|e| WebError::Internal(e.to_string()))?;
+            let parser = RdfParser::from_format(format)
+                .with_base_iri(base.clone())
+                .map_err(|e| WebError::Internal(e.to_string()))?;
+            sources.push(parser.for_reader(reader).map(move |quad| {
+                quad.map(Triple::from)
+                    .map_err(|e| StoreError::LoadAbandoned {
+                        graph: "upload".into(),
+                        reason: format!("the body is not valid {format}: {e}"),
+                    })
+            }));
+        }
+        let triples = sources.into_iter().flatten();
         if replace {
             let mut replacement = store.replace_graph(graph.as_ref())?;
             for triple in triples {
@@ -273,6 +322,63 @@ async fn write(
         StatusCode::NO_CONTENT
     }
     .into_response())
+}
+
+/// Spools one chunk of an upload, refusing it once the total passes the limit; memory stays
+/// flat whatever the upload size.
+fn spool_chunk(spool: &mut Spool, chunk: &[u8], received: u64, limit: u64) -> Result<(), WebError> {
+    if received > limit {
+        return Err(WebError::PayloadTooLarge {
+            limit: usize::try_from(limit).unwrap_or(usize::MAX),
+        });
+    }
+    spool
+        .write_all(chunk)
+        .map_err(|e| WebError::Internal(format!("spooling the upload: {e}")))
+}
+
+/// The parts of a `multipart/form-data` upload (Graph Store Protocol §5.5: several RDF
+/// documents merged into one graph), each with the syntax its own Content-Type names.
+async fn multipart_parts(
+    headers: &HeaderMap,
+    body: Body,
+    limit: u64,
+) -> Result<Vec<(RdfFormat, Spool)>, WebError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let boundary = multer::parse_boundary(content_type).map_err(|e| {
+        WebError::BadRequest(format!("multipart/form-data without a boundary: {e}"))
+    })?;
+    let mut multipart = multer::Multipart::new(body.into_data_stream(), boundary);
+    let bad = |e: multer::Error| WebError::BadRequest(format!("reading the multipart body: {e}"));
+    let mut parts = Vec::new();
+    let mut received: u64 = 0;
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+        let media = field
+            .content_type()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let format = format_of_media_type(&media).map_err(|_| {
+            WebError::UnsupportedMediaType(format!(
+                "part {:?} is {media:?}; each part must be an RDF graph syntax such as text/turtle",
+                field.file_name().or(field.name()).unwrap_or("?")
+            ))
+        })?;
+        let mut spool = Spool::new(8 * 1024 * 1024);
+        while let Some(chunk) = field.chunk().await.map_err(bad)? {
+            received += chunk.len() as u64;
+            spool_chunk(&mut spool, &chunk, received, limit)?;
+        }
+        parts.push((format, spool));
+    }
+    if parts.is_empty() {
+        return Err(WebError::BadRequest(
+            "the multipart body has no parts".into(),
+        ));
+    }
+    Ok(parts)
 }
 
 fn bad_body(e: StoreError) -> WebError {

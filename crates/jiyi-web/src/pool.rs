@@ -309,7 +309,9 @@ impl Drop for QueryPool {
 
 enum Relay {
     /// The worker sent its whole answer; `reusable` unless the killer fired first.
-    Done { reusable: bool },
+    Done {
+        reusable: bool,
+    },
     ClientGone,
     Broken,
 }
