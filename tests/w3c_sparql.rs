@@ -122,6 +122,31 @@ impl Manifest {
             .collect()
     }
 
+    /// The IRI object of a required property, or an error naming what is missing.
+    fn iri(&self, subject: &NamedOrBlankNode, predicate: &str) -> Result<String, String> {
+        self.object(subject, predicate)
+            .and_then(|t| iri_of(&t).map(str::to_owned))
+            .ok_or_else(|| format!("{subject} has no IRI for <{predicate}>"))
+    }
+
+    /// The node object (IRI or blank node) of a required property.
+    fn node(
+        &self,
+        subject: &NamedOrBlankNode,
+        predicate: &str,
+    ) -> Result<NamedOrBlankNode, String> {
+        self.object(subject, predicate)
+            .and_then(|t| as_subject(&t))
+            .ok_or_else(|| format!("{subject} has no node for <{predicate}>"))
+    }
+
+    /// The text (literal or IRI) of a required property.
+    fn text(&self, subject: &NamedOrBlankNode, predicate: &str) -> Result<String, String> {
+        self.object(subject, predicate)
+            .and_then(|t| text_of(&t).map(str::to_owned))
+            .ok_or_else(|| format!("{subject} has no <{predicate}>"))
+    }
+
     fn list(&self, head: Option<Term>) -> Vec<Term> {
         let mut items = Vec::new();
         let mut node = head;
@@ -759,10 +784,7 @@ fn test_data(m: &Manifest, node: &NamedOrBlankNode, ns: &str) -> Result<Vec<Quad
             Term::NamedNode(n) => quads.extend(parse_rdf(n.as_str(), n.clone().into())?),
             Term::BlankNode(b) => {
                 let b = NamedOrBlankNode::from(b.clone());
-                let file = m
-                    .object(&b, &format!("{UT}graph"))
-                    .and_then(|t| iri_of(&t).map(str::to_owned))
-                    .ok_or("graphData without ut:graph")?;
+                let file = m.iri(&b, &format!("{UT}graph"))?;
                 let name = m
                     .object(&b, RDFS_LABEL)
                     .and_then(|t| text_of(&t).map(str::to_owned))
@@ -781,18 +803,9 @@ fn with_base(text: &str, iri: &str) -> String {
 
 fn run_query_evaluation(e: &Endpoint, case: &Case) -> Result<(), String> {
     let m = &case.manifest;
-    let action = m
-        .object(&case.node, &format!("{MF}action"))
-        .and_then(|a| as_subject(&a))
-        .ok_or("no action")?;
-    let query_iri = m
-        .object(&action, &format!("{QT}query"))
-        .and_then(|q| iri_of(&q).map(str::to_owned))
-        .ok_or("no query")?;
-    let result_iri = m
-        .object(&case.node, &format!("{MF}result"))
-        .and_then(|r| iri_of(&r).map(str::to_owned))
-        .ok_or("no result")?;
+    let action = m.node(&case.node, &format!("{MF}action"))?;
+    let query_iri = m.iri(&action, &format!("{QT}query"))?;
+    let result_iri = m.iri(&case.node, &format!("{MF}result"))?;
     e.reset(&test_data(m, &action, QT)?)?;
     let query = read_text(&query_iri)?;
     let ordered = is_ordered(&query);
@@ -810,18 +823,9 @@ fn run_query_evaluation(e: &Endpoint, case: &Case) -> Result<(), String> {
 
 fn run_update_evaluation(e: &Endpoint, case: &Case) -> Result<(), String> {
     let m = &case.manifest;
-    let action = m
-        .object(&case.node, &format!("{MF}action"))
-        .and_then(|a| as_subject(&a))
-        .ok_or("no action")?;
-    let request_iri = m
-        .object(&action, &format!("{UT}request"))
-        .and_then(|q| iri_of(&q).map(str::to_owned))
-        .ok_or("no request")?;
-    let result = m
-        .object(&case.node, &format!("{MF}result"))
-        .and_then(|r| as_subject(&r))
-        .ok_or("no result")?;
+    let action = m.node(&case.node, &format!("{MF}action"))?;
+    let request_iri = m.iri(&action, &format!("{UT}request"))?;
+    let result = m.node(&case.node, &format!("{MF}result"))?;
     e.reset(&test_data(m, &action, UT)?)?;
     let answer = e.update(&with_base(&read_text(&request_iri)?, &request_iri))?;
     let expects_failure = m
@@ -854,10 +858,7 @@ fn is_syntax_error(answer: &Answer) -> bool {
 
 fn run_syntax(e: &Endpoint, case: &Case, update: bool, positive: bool) -> Result<(), String> {
     let m = &case.manifest;
-    let iri = m
-        .object(&case.node, &format!("{MF}action"))
-        .and_then(|a| iri_of(&a).map(str::to_owned))
-        .ok_or("no action")?;
+    let iri = m.iri(&case.node, &format!("{MF}action"))?;
     // Decoding is part of the protocol: a file that is not UTF-8 must be refused as such.
     let bytes = std::fs::read(local_path(&iri)).map_err(|err| err.to_string())?;
     let mut body = format!("BASE <{iri}>\n").into_bytes();
@@ -905,22 +906,13 @@ fn run_protocol(e: &Endpoint, case: &Case) -> Result<(), String> {
     let mut data = Vec::new();
     for graph in m.objects(&case.node, &format!("{UT}graphData")) {
         let b = as_subject(&graph).ok_or("bad graphData")?;
-        let file = m
-            .object(&b, &format!("{UT}graph"))
-            .and_then(|t| iri_of(&t).map(str::to_owned))
-            .ok_or("graphData without ut:graph")?;
-        let name = m
-            .object(&b, RDFS_LABEL)
-            .and_then(|t| text_of(&t).map(str::to_owned))
-            .ok_or("graphData without a name")?;
+        let file = m.iri(&b, &format!("{UT}graph"))?;
+        let name = m.text(&b, RDFS_LABEL)?;
         data.extend(parse_rdf(&file, nn(&name).into())?);
     }
     e.reset(&data)?;
     let is_update_case = case.iri.contains("update");
-    let action = m
-        .object(&case.node, &format!("{MF}action"))
-        .and_then(|a| as_subject(&a))
-        .ok_or("no action")?;
+    let action = m.node(&case.node, &format!("{MF}action"))?;
     // mf:expectedLocation: a Location header value replaces this variable in later requests.
     let mut location: Option<(String, String)> = None;
     let substitute = |text: String, location: &Option<(String, String)>| match location {
@@ -929,14 +921,8 @@ fn run_protocol(e: &Endpoint, case: &Case) -> Result<(), String> {
     };
     for request in m.list(m.object(&action, &format!("{HT}requests"))) {
         let r = as_subject(&request).ok_or("bad request")?;
-        let method = m
-            .object(&r, &format!("{HT}methodName"))
-            .and_then(|t| text_of(&t).map(str::to_owned))
-            .ok_or("no method")?;
-        let path = m
-            .object(&r, &format!("{HT}absolutePath"))
-            .and_then(|t| text_of(&t).map(str::to_owned))
-            .ok_or("no path")?;
+        let method = m.text(&r, &format!("{HT}methodName"))?;
+        let path = m.text(&r, &format!("{HT}absolutePath"))?;
         let path = substitute(path, &location);
         let mut headers: Vec<(String, String)> = Vec::new();
         for h in m.list(m.object(&r, &format!("{HT}headers"))) {
@@ -1013,10 +999,7 @@ fn run_protocol(e: &Endpoint, case: &Case) -> Result<(), String> {
             header_refs.push(("authorization", &auth));
         }
         let answer = e.send(&method, &target, &header_refs, body)?;
-        let response = m
-            .object(&r, &format!("{HT}resp"))
-            .and_then(|x| as_subject(&x))
-            .ok_or("no expected response")?;
+        let response = m.node(&r, &format!("{HT}resp"))?;
         let statuses: Vec<String> = m
             .objects(&response, &format!("{MF}expectedStatus"))
             .iter()
