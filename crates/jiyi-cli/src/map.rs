@@ -1,7 +1,11 @@
 //! `jiyi map`: run RML mappings to an RDF file without a store — for checking a mapping, for
 //! other triple stores, and for benchmarking the engine alone.
 //!
-//! Output is streamed: quads go through a buffered serializer as the engine produces them. A
+//! Output is streamed on two threads: this one maps and hands quads in bounded batches (in
+//! order) to a writer thread, which does the run-wide deduplication (`--dedup run`) and the
+//! serialization, so the output is byte for byte that of a single-threaded run. N-Quads is
+//! written directly (`write_nquad`, tested to equal oxrdfio's bytes); other syntaxes go
+//! through oxrdfio's serializer. A
 //! file output is written to a temporary file beside it and renamed only when the run
 //! succeeds, so a failed run never leaves a half-written file that looks complete (standard
 //! output cannot be taken back; a failed run there exits non-zero).
@@ -9,11 +13,17 @@
 use crate::progress::Progress;
 use anyhow::{Context, Result, bail};
 use jiyi_ingest::RejectsWriter;
-use jiyi_rml::{Deduplication, Mapping, QuadSink, Reject, RunOptions, RunSummary, SinkError};
-use oxrdf::Quad;
-use oxrdfio::{RdfFormat, RdfSerializer, WriterQuadSerializer};
+use jiyi_rml::{
+    Deduplication, Mapping, QuadSet, QuadSink, Reject, RunOptions, RunSummary, SinkError,
+};
+use oxrdf::vocab::xsd;
+use oxrdf::{
+    BlankNodeRef, GraphNameRef, NamedNodeRef, NamedOrBlankNodeRef, Quad, QuadRef, TermRef,
+};
+use oxrdfio::{RdfFormat, RdfSerializer};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::Instant;
 
 /// Options of `jiyi map`.
@@ -73,15 +83,37 @@ fn format_for(args: &Args) -> Result<RdfFormat> {
     })
 }
 
-/// Serializes quads as they come and writes rejects as they come.
-struct FileSink<W: Write> {
-    serializer: WriterQuadSerializer<W>,
+/// How many quads go to the writer thread at once: enough to make the channel's cost
+/// negligible, small enough that the two threads overlap from the start.
+const BATCH: usize = 4096;
+
+/// How many batches may wait for the writer thread; bounds the memory of the pipeline.
+const QUEUED_BATCHES: usize = 8;
+
+/// Hands quads, in batches, to the writer thread, and writes rejects as they come.
+struct FileSink {
+    batch: Vec<Quad>,
+    to_writer: SyncSender<Vec<Quad>>,
     triples_only: bool,
     rejects: RejectsWriter,
     progress: Progress,
+    /// Quads handed to the writer (before its run-wide deduplication).
+    sent: u64,
 }
 
-impl<W: Write> QuadSink for FileSink<W> {
+impl FileSink {
+    fn send_batch(&mut self) -> Result<(), SinkError> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.to_writer
+            .send(batch)
+            .map_err(|_| "the output writer stopped".into())
+    }
+}
+
+impl QuadSink for FileSink {
     fn quad(&mut self, quad: Quad) -> Result<(), SinkError> {
         if self.triples_only && !quad.graph_name.is_default_graph() {
             return Err(format!(
@@ -90,7 +122,11 @@ impl<W: Write> QuadSink for FileSink<W> {
             )
             .into());
         }
-        self.serializer.serialize_quad(&quad)?;
+        self.batch.push(quad);
+        self.sent += 1;
+        if self.batch.len() >= BATCH {
+            self.send_batch()?;
+        }
         self.progress.quad();
         Ok(())
     }
@@ -100,6 +136,127 @@ impl<W: Write> QuadSink for FileSink<W> {
         self.progress.reject();
         Ok(())
     }
+}
+
+/// The writer thread: run-wide duplicate elimination (when asked) and serialization of the
+/// batches in the order they were sent, so the output is the same as a single-threaded run.
+/// Returns the writer and the number of quads written.
+fn write_batches<W: Write>(
+    batches: Receiver<Vec<Quad>>,
+    format: RdfFormat,
+    out: W,
+    deduplicate: bool,
+) -> Result<(W, u64)> {
+    let mut seen = deduplicate.then(QuadSet::new);
+    let mut written: u64 = 0;
+    if format == RdfFormat::NQuads {
+        let mut out = out;
+        let mut buffer = Vec::with_capacity(1 << 20);
+        for batch in batches {
+            buffer.clear();
+            for quad in &batch {
+                if seen.as_mut().is_none_or(|seen| seen.insert(quad.as_ref())) {
+                    write_nquad(&mut buffer, quad.as_ref());
+                    written += 1;
+                }
+            }
+            out.write_all(&buffer)?;
+        }
+        return Ok((out, written));
+    }
+    let mut serializer = RdfSerializer::from_format(format).for_writer(out);
+    for batch in batches {
+        for quad in &batch {
+            if seen.as_mut().is_none_or(|seen| seen.insert(quad.as_ref())) {
+                serializer.serialize_quad(quad)?;
+                written += 1;
+            }
+        }
+    }
+    let out = serializer.finish().context("finishing the output")?;
+    Ok((out, written))
+}
+
+/// Appends one quad as an N-Quads line, byte for byte what oxrdfio's N-Quads serializer
+/// writes (`{quad} .` through oxrdf's `Display`, whose literal escaping `write_quoted`
+/// copies; the test below compares the two on every kind of term and every escaped
+/// character), without going through `fmt`.
+fn write_nquad(out: &mut Vec<u8>, quad: QuadRef<'_>) {
+    match quad.subject {
+        NamedOrBlankNodeRef::NamedNode(n) => write_iri(out, n),
+        NamedOrBlankNodeRef::BlankNode(b) => write_blank(out, b),
+    }
+    out.push(b' ');
+    write_iri(out, quad.predicate);
+    out.push(b' ');
+    match quad.object {
+        TermRef::NamedNode(n) => write_iri(out, n),
+        TermRef::BlankNode(b) => write_blank(out, b),
+        TermRef::Literal(l) => {
+            write_quoted(out, l.value());
+            if let Some(language) = l.language() {
+                out.push(b'@');
+                out.extend_from_slice(language.as_bytes());
+            } else if l.datatype() != xsd::STRING {
+                out.extend_from_slice(b"^^");
+                write_iri(out, l.datatype());
+            }
+        }
+    }
+    match quad.graph_name {
+        GraphNameRef::DefaultGraph => {}
+        GraphNameRef::NamedNode(n) => {
+            out.push(b' ');
+            write_iri(out, n);
+        }
+        GraphNameRef::BlankNode(b) => {
+            out.push(b' ');
+            write_blank(out, b);
+        }
+    }
+    out.extend_from_slice(b" .\n");
+}
+
+fn write_iri(out: &mut Vec<u8>, iri: NamedNodeRef<'_>) {
+    out.push(b'<');
+    out.extend_from_slice(iri.as_str().as_bytes());
+    out.push(b'>');
+}
+
+fn write_blank(out: &mut Vec<u8>, node: BlankNodeRef<'_>) {
+    out.extend_from_slice(b"_:");
+    out.extend_from_slice(node.as_str().as_bytes());
+}
+
+/// oxrdf's `print_quoted_str`: `\b \t \n \f \r \" \\` escaped by name, other C0
+/// controls, DEL, U+FFFE and U+FFFF as `\uXXXX` (upper-case hex), the rest as is.
+fn write_quoted(out: &mut Vec<u8>, value: &str) {
+    out.push(b'"');
+    let plain = value
+        .bytes()
+        .all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7F)
+        && !value.contains(['\u{FFFE}', '\u{FFFF}']);
+    if plain {
+        out.extend_from_slice(value.as_bytes());
+    } else {
+        let mut utf8 = [0_u8; 4];
+        for c in value.chars() {
+            match c {
+                '\u{8}' => out.extend_from_slice(b"\\b"),
+                '\t' => out.extend_from_slice(b"\\t"),
+                '\n' => out.extend_from_slice(b"\\n"),
+                '\u{C}' => out.extend_from_slice(b"\\f"),
+                '\r' => out.extend_from_slice(b"\\r"),
+                '"' => out.extend_from_slice(b"\\\""),
+                '\\' => out.extend_from_slice(b"\\\\"),
+                '\0'..='\u{1F}' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}' => {
+                    out.extend_from_slice(format!("\\u{:04X}", u32::from(c)).as_bytes());
+                }
+                _ => out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
+            }
+        }
+    }
+    out.push(b'"');
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -132,7 +289,7 @@ pub fn run(args: Args) -> Result<()> {
     };
     let started = Instant::now();
     let (total, rejects_file) = if to_stdout {
-        let out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let out = BufWriter::with_capacity(1 << 16, std::io::stdout());
         let (total, rejects, out) = map_all(&mappings, &options, format, out, &rejects_path)?;
         out.into_inner()
             .map_err(|e| e.into_error())
@@ -181,30 +338,130 @@ pub fn run(args: Args) -> Result<()> {
 
 type Mapped<W> = (RunSummary, Option<PathBuf>, W);
 
-fn map_all<W: Write>(
+fn map_all<W: Write + Send>(
     mappings: &[(&PathBuf, Mapping)],
     options: &RunOptions,
     format: RdfFormat,
     out: W,
     rejects_path: &Path,
 ) -> Result<Mapped<W>> {
-    let mut sink = FileSink {
-        serializer: RdfSerializer::from_format(format).for_writer(out),
-        triples_only: matches!(format, RdfFormat::NTriples | RdfFormat::Turtle),
-        rejects: RejectsWriter::new(rejects_path),
-        progress: Progress::new("jiyi map"),
-    };
+    // Run-wide deduplication of the quads for --out moves to the writer thread with the
+    // serializer, so mapping (this thread) and writing run on two cores; the engine keeps
+    // deduplicating logical-target quads and within records.
+    let writer_deduplicates = options.deduplicate == Deduplication::Run;
+    let mut options = options.clone();
+    if writer_deduplicates {
+        options.deduplicate = Deduplication::SinkDeduplicates;
+    }
+    let (to_writer, batches) = sync_channel(QUEUED_BATCHES);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || write_batches(batches, format, out, writer_deduplicates));
+        let mut sink = FileSink {
+            batch: Vec::with_capacity(BATCH),
+            to_writer,
+            triples_only: matches!(format, RdfFormat::NTriples | RdfFormat::Turtle),
+            rejects: RejectsWriter::new(rejects_path),
+            progress: Progress::new("jiyi map"),
+            sent: 0,
+        };
+        let mapped = map_into(mappings, &options, &mut sink).and_then(|total| {
+            sink.send_batch()
+                .map_err(|e| anyhow::anyhow!(e))
+                .map(|()| total)
+        });
+        sink.progress.finish();
+        let FileSink {
+            to_writer,
+            rejects,
+            sent,
+            ..
+        } = sink;
+        // Closing the channel ends the writer's loop.
+        drop(to_writer);
+        let written = writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the output writer panicked"))?;
+        // A writer error (disk full) explains a mapping error ("the writer stopped").
+        let (out, written) = written?;
+        let mut total = mapped?;
+        // The engine counted quads handed to the sink; the writer knows how many of them
+        // were distinct.
+        total.quads_written = total.quads_written.saturating_sub(sent) + written;
+        let rejects = rejects.finish()?;
+        Ok((total, rejects, out))
+    })
+}
+
+fn map_into(
+    mappings: &[(&PathBuf, Mapping)],
+    options: &RunOptions,
+    sink: &mut FileSink,
+) -> Result<RunSummary> {
     let mut total = RunSummary::default();
     for (path, mapping) in mappings {
-        let summary = jiyi_rml::run(mapping, options, &mut sink)
+        let summary = jiyi_rml::run(mapping, options, sink)
             .with_context(|| format!("running {}", path.display()))?;
         total.records_read += summary.records_read;
         total.records_mapped += summary.records_mapped;
         total.records_rejected += summary.records_rejected;
         total.quads_written += summary.quads_written;
     }
-    sink.progress.finish();
-    let out = sink.serializer.finish().context("finishing the output")?;
-    let rejects = sink.rejects.finish()?;
-    Ok((total, rejects, out))
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxrdf::{BlankNode, GraphName, Literal, NamedNode, Term};
+
+    #[test]
+    fn nquads_lines_match_oxrdfio() {
+        let mut tricky: String = (0_u32..0x80).filter_map(char::from_u32).collect();
+        tricky.push_str("\u{FFFE}\u{FFFF}\u{FFFD}器物 Zoë \u{10FFFF}\u{85}\u{2028}");
+        let literals = [
+            Literal::new_simple_literal(""),
+            Literal::new_simple_literal("plain"),
+            Literal::new_simple_literal(tricky.clone()),
+            Literal::new_language_tagged_literal_unchecked(tricky.clone(), "zh-hant"),
+            Literal::new_typed_literal("1.5", NamedNode::new_unchecked(xsd::DECIMAL.as_str())),
+            Literal::new_typed_literal("s", NamedNode::new_unchecked(xsd::STRING.as_str())),
+            Literal::new_typed_literal(tricky, NamedNode::new_unchecked("http://example.com/dt")),
+        ];
+        let iri = NamedNode::new_unchecked("https://data.example.tw/id/object/器物-001");
+        let blank = BlankNode::new_unchecked("b_20x");
+        let mut objects: Vec<Term> = literals.into_iter().map(Term::from).collect();
+        objects.push(iri.clone().into());
+        objects.push(blank.clone().into());
+        let graphs = [
+            GraphName::DefaultGraph,
+            iri.clone().into(),
+            blank.clone().into(),
+        ];
+        let subjects: [oxrdf::NamedOrBlankNode; 2] = [iri.clone().into(), blank.into()];
+        let mut quads = Vec::new();
+        for subject in &subjects {
+            for object in &objects {
+                for graph in &graphs {
+                    quads.push(Quad::new(
+                        subject.clone(),
+                        iri.clone(),
+                        object.clone(),
+                        graph.clone(),
+                    ));
+                }
+            }
+        }
+        let mut serializer = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(Vec::new());
+        let mut ours = Vec::new();
+        for quad in &quads {
+            serializer.serialize_quad(quad).expect("writing to memory");
+            write_nquad(&mut ours, quad.as_ref());
+        }
+        let theirs = serializer.finish().expect("writing to memory");
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&theirs)
+        );
+        assert_eq!(ours, theirs);
+    }
 }

@@ -4,6 +4,7 @@
 //! elimination and logical-target routing on the way out.
 
 use crate::Mapping;
+use crate::dedup::QuadSet;
 use crate::error::RmlError;
 use crate::eval::{Env, evaluate_strings, generate, to_graph, to_subject};
 use crate::model::{RefObjectMap, TermMap, TriplesMap};
@@ -13,7 +14,6 @@ use crate::target::TargetWriters;
 use crate::vocab;
 use oxrdf::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 
 /// The base IRI RML prescribes when none is given.
@@ -44,9 +44,10 @@ pub(crate) fn run(
     let joins = build_join_indexes(mapping, &groups, default_base)?;
     let mut output = Output {
         seen: match options.deduplicate {
-            Deduplication::Run => Some(HashSet::default()),
+            Deduplication::Run | Deduplication::SinkDeduplicates => Some(QuadSet::new()),
             Deduplication::Record => None,
         },
+        sink_deduplicates: options.deduplicate == Deduplication::SinkDeduplicates,
         targets: if options.write_logical_targets {
             Some(TargetWriters::open(&mapping.targets)?)
         } else {
@@ -277,40 +278,11 @@ fn cartesian(lists: &[Vec<String>]) -> Vec<Vec<String>> {
     out
 }
 
-/// A hasher for values that are already uniformly distributed hashes.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
-        }
-    }
-
-    fn write_u128(&mut self, value: u128) {
-        // Truncation intended: the low half of a fingerprint is already a hash.
-        self.0 = value as u64;
-    }
-}
-
-/// A 128-bit fingerprint of a quad bound for a destination (0: the sink, i + 1: target i),
-/// from two independent SipHash runs: collisions are negligible (about 2⁻⁶⁴ for 2³² quads).
-fn fingerprint(destination: usize, quad: &Quad) -> u128 {
-    let mut a = DefaultHasher::new();
-    (0xA5_u8, destination, quad).hash(&mut a);
-    let mut b = DefaultHasher::new();
-    (0x5A_u8, quad, destination).hash(&mut b);
-    (u128::from(a.finish()) << 64) | u128::from(b.finish())
-}
-
 /// Where mapped quads go: duplicate elimination, then the sink or the logical targets.
 struct Output<'s> {
-    seen: Option<HashSet<u128, BuildHasherDefault<Prehashed>>>,
+    seen: Option<QuadSet>,
+    /// Whether quads for the sink skip `seen` (the sink deduplicates them itself).
+    sink_deduplicates: bool,
     targets: Option<TargetWriters>,
     sink: &'s mut dyn QuadSink,
     summary: RunSummary,
@@ -318,8 +290,11 @@ struct Output<'s> {
 
 impl Output<'_> {
     fn first_time(&mut self, destination: usize, quad: &Quad) -> bool {
+        if destination == 0 && self.sink_deduplicates {
+            return true;
+        }
         match &mut self.seen {
-            Some(seen) => seen.insert(fingerprint(destination, quad)),
+            Some(seen) => seen.insert_for(destination, quad.as_ref()),
             None => true,
         }
     }
@@ -495,6 +470,8 @@ impl TriplesMapRun<'_> {
             subject_graphs.clone()
         };
         let rdf_type = NamedNode::new_unchecked(vocab::RDF_TYPE);
+        // Graphs of the (common) maps without graph maps, without an allocation per map.
+        let default_graph = [(GraphName::DefaultGraph, 0)];
         for subject in &subjects {
             for class in &tm.classes {
                 for (graph, graph_mask) in &class_graphs {
@@ -555,17 +532,19 @@ impl TriplesMapRun<'_> {
             if objects.is_empty() {
                 continue;
             }
-            let graphs = if tm.subject_graphs.is_empty() && pom.graphs.is_empty() {
-                vec![(GraphName::DefaultGraph, 0)]
-            } else {
-                let mut graphs = subject_graphs.clone();
-                self.graphs(&pom.graphs, iteration, env, &mut graphs)?;
-                graphs
-            };
+            let mut pom_graphs = Vec::new();
+            let graphs: &[(GraphName, TargetMask)] =
+                if tm.subject_graphs.is_empty() && pom.graphs.is_empty() {
+                    &default_graph
+                } else {
+                    pom_graphs.clone_from(&subject_graphs);
+                    self.graphs(&pom.graphs, iteration, env, &mut pom_graphs)?;
+                    &pom_graphs
+                };
             for subject in &subjects {
                 for (predicate, predicate_mask) in &predicates {
                     for (object, object_mask) in &objects {
-                        for (graph, graph_mask) in &graphs {
+                        for (graph, graph_mask) in graphs {
                             out.push((
                                 Quad::new(
                                     subject.clone(),
@@ -648,20 +627,5 @@ mod tests {
         );
         assert_eq!(cartesian(&[]), vec![Vec::<String>::new()]);
         assert!(cartesian(&[vec!["x".to_owned()], vec![]]).is_empty());
-    }
-
-    #[test]
-    fn fingerprints_tell_destinations_and_quads_apart() {
-        let quad = |o: &str| {
-            Quad::new(
-                NamedNode::new_unchecked("http://e/s"),
-                NamedNode::new_unchecked("http://e/p"),
-                oxrdf::Literal::new_simple_literal(o),
-                GraphName::DefaultGraph,
-            )
-        };
-        assert_eq!(fingerprint(0, &quad("a")), fingerprint(0, &quad("a")));
-        assert_ne!(fingerprint(0, &quad("a")), fingerprint(1, &quad("a")));
-        assert_ne!(fingerprint(0, &quad("a")), fingerprint(0, &quad("b")));
     }
 }

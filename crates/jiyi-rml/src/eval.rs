@@ -9,7 +9,7 @@ use crate::source::{DataError, Iteration};
 use crate::template::{iri_safe, uri_safe};
 use crate::value::{Value, ValueKind, canonical_double, check_lexical};
 use crate::vocab;
-use oxrdf::{BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Term};
+use oxrdf::{BlankNode, GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -141,6 +141,12 @@ pub(crate) fn evaluate(
                         if values.is_empty() {
                             return Ok(Vec::new());
                         }
+                        if let [value] = values.as_slice() {
+                            // The common single-valued case extends the results in place.
+                            let value = transform(&value.lexical);
+                            results.iter_mut().for_each(|r| r.push_str(&value));
+                            continue;
+                        }
                         results = results
                             .iter()
                             .flat_map(|prefix| {
@@ -213,9 +219,9 @@ pub(crate) fn generate(
     };
     match map.term_type {
         TermType::Iri | TermType::Uri | TermType::UnsafeIri => values
-            .iter()
+            .into_iter()
             .map(|v| {
-                make_iri(&v.lexical, map.term_type, env.base)
+                make_iri_owned(v.lexical, map.term_type, env.base)
                     .map(Term::from)
                     .map_err(error)
             })
@@ -237,15 +243,32 @@ fn literals(
     if let Some(language_map) = &map.language {
         let tags = evaluate_strings(language_map, iteration)?;
         let mut out = Vec::with_capacity(values.len() * tags.len());
-        for value in &values {
-            for tag in &tags {
-                let literal =
-                    Literal::new_language_tagged_literal(value.lexical.clone(), tag.clone())
-                        .map_err(|e| DataError {
-                            field: field_of(&language_map.expression),
-                            reason: format!("`{tag}` is not a valid language tag: {e}"),
-                        })?;
-                out.push(literal.into());
+        // Each tag is validated (and normalised) once per call, not once per value.
+        let mut normalised = Vec::with_capacity(tags.len());
+        for tag in tags {
+            let checked =
+                Literal::new_language_tagged_literal("", tag.as_str()).map_err(|e| DataError {
+                    field: field_of(&language_map.expression),
+                    reason: format!("`{tag}` is not a valid language tag: {e}"),
+                })?;
+            normalised.push(checked.language().unwrap_or_default().to_owned());
+        }
+        for value in values {
+            if let [tag] = normalised.as_slice() {
+                out.push(
+                    Literal::new_language_tagged_literal_unchecked(value.lexical, tag.as_str())
+                        .into(),
+                );
+                continue;
+            }
+            for tag in &normalised {
+                out.push(
+                    Literal::new_language_tagged_literal_unchecked(
+                        value.lexical.clone(),
+                        tag.as_str(),
+                    )
+                    .into(),
+                );
             }
         }
         return Ok(out);
@@ -280,7 +303,10 @@ fn literals(
         }
         return Ok(out);
     }
-    Ok(values.iter().map(|v| v.natural_literal().into()).collect())
+    Ok(values
+        .into_iter()
+        .map(|v| v.into_natural_literal().into())
+        .collect())
 }
 
 /// The lexical form of a value under a datatype map: a number read from JSON becomes the
@@ -298,6 +324,17 @@ fn lexical_for(value: &Value, datatype: &NamedNode) -> String {
         return canonical_double(number);
     }
     value.lexical.clone()
+}
+
+/// [`make_iri`] for an owned value: a valid absolute IRI is moved into the node, not copied.
+fn make_iri_owned(value: String, term_type: TermType, base: &str) -> Result<NamedNode, String> {
+    if term_type == TermType::UnsafeIri || (term_type == TermType::Uri && !value.is_ascii()) {
+        return make_iri(&value, term_type, base);
+    }
+    if NamedNodeRef::new(&value).is_ok() {
+        return Ok(NamedNode::new_unchecked(value));
+    }
+    make_iri(&value, term_type, base)
 }
 
 /// Whether a string starts with an IRI scheme (`scheme:`).

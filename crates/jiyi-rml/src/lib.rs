@@ -177,7 +177,15 @@
 //! # Decisions
 //!
 //! - **Duplicates**: by default every distinct quad is emitted once per run (RML's output is
-//!   a set), using 128-bit fingerprints; see [`Deduplication`].
+//!   a set), using 128-bit XXH3 fingerprints of the quad's `Hash` encoding, computed in one
+//!   pass ([`QuadSet`]); see [`Deduplication`]. A sink may take run-wide deduplication over
+//!   ([`Deduplication::SinkDeduplicates`]): `jiyi map` does it on its writer thread, together
+//!   with serialization, so that mapping and writing use two cores while the output stays
+//!   byte for byte that of a single-threaded run (batches keep their order).
+//! - **Speed of term generation**: values are moved, not copied, into the terms they become
+//!   (a single-valued template reference is appended in place; an IRI that validates is
+//!   moved into its node); a language map's tags are validated once per record, not once
+//!   per value; maps without graph maps share one default-graph list.
 //! - **Blank nodes**: a blank node from a template or reference is labelled from its value
 //!   (letters, CJK included, and digits kept; other characters as `_XX` per UTF-8 byte), so
 //!   the same value gives the same node in every triples map and on every run; a blank node
@@ -200,6 +208,7 @@
 //!   strings; function results keep the datatype their literal has. A JSON number given
 //!   `xsd:double` or `xsd:float` by a datatype map is written in canonical form (`3.7E1`).
 
+mod dedup;
 mod engine;
 mod error;
 mod eval;
@@ -215,6 +224,7 @@ mod tests;
 mod value;
 mod vocab;
 
+pub use dedup::QuadSet;
 pub use error::RmlError;
 pub use functions::{
     Arguments, FunctionBuilder, FunctionDefinition, FunctionRegistry, GREL_NS, IDLAB_NS,

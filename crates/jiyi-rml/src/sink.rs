@@ -138,4 +138,10 @@ pub enum Deduplication {
     /// Duplicates are removed within one record only; memory stays flat however large the
     /// output (the store, or an RDF reader, removes the rest).
     Record,
+    /// Like [`Deduplication::Run`] for quads bound for logical targets, but quads bound for
+    /// the sink are deduplicated within their record only: the sink promises to remove the
+    /// rest itself, e.g. with a [`crate::QuadSet`] on a thread of its own (`jiyi map` does
+    /// so, to spread the work over two cores). [`RunSummary::quads_written`] then counts the
+    /// quads handed to the sink, duplicates across records included.
+    SinkDeduplicates,
 }

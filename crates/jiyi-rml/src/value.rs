@@ -59,6 +59,14 @@ impl Value {
         }
     }
 
+    /// The natural RDF literal of this value, taking its lexical form without a copy.
+    pub(crate) fn into_natural_literal(self) -> Literal {
+        match self.kind {
+            ValueKind::String => Literal::new_simple_literal(self.lexical),
+            _ => self.natural_literal(),
+        }
+    }
+
     /// The natural RDF literal of this value.
     pub(crate) fn natural_literal(&self) -> Literal {
         let datatype = match &self.kind {

@@ -289,14 +289,28 @@ impl QueryPool {
         }
         let _ = head.send(Ok(()));
         match relay(&mut worker.stdout, body, killer) {
-            Relay::Done { reusable: true } => self.check_in(worker),
+            Relay::Done { reusable, ending } => {
+                // Worker and slot go back *before* the client sees the end of the answer, so
+                // a client that sends its next query at once finds both free (no respawn, no
+                // spurious 503).
+                if reusable {
+                    self.check_in(worker);
+                } else {
+                    self.retire(worker);
+                }
+                drop(permit);
+                ending.send();
+            }
             Relay::ClientGone => {
                 killer.client_gone();
                 self.retire(worker);
+                drop(permit);
             }
-            _ => self.retire(worker),
+            Relay::Broken => {
+                self.retire(worker);
+                drop(permit);
+            }
         }
-        drop(permit);
     }
 }
 
@@ -308,18 +322,39 @@ impl Drop for QueryPool {
 }
 
 enum Relay {
-    /// The worker sent its whole answer; `reusable` unless the killer fired first.
+    /// The worker sent its whole answer; `reusable` unless the killer fired first. The end of
+    /// the response is still to be sent (`ending`).
     Done {
         reusable: bool,
+        ending: Ending,
     },
     ClientGone,
     Broken,
 }
 
+/// The last step of a response: the normal end, or an error that cuts the connection.
+enum Ending {
+    Finish(BodyWriter),
+    Abort(BodyWriter, String),
+}
+
+impl Ending {
+    fn send(self) {
+        match self {
+            // A client gone at this point has its answer anyway; nothing is left to stop.
+            Self::Finish(body) => {
+                let _ = body.finish();
+            }
+            Self::Abort(body, message) => body.abort(message),
+        }
+    }
+}
+
 /// Copies frames from a worker to the response body. When the worker's last frame arrives the
-/// job is marked finished *before* the body is ended: ending the body drops the response's
-/// keep-alive guard, which would otherwise take the normal end for a client that went away
-/// and kill a healthy worker (measured: one query in ten paid ~40 ms for a respawn).
+/// job is marked finished and the body is *not* ended here: ending it drops the response's
+/// keep-alive guard, which would take the normal end for a client that went away and kill a
+/// healthy worker (measured: one query in ten paid ~40 ms for a respawn), and the client must
+/// not see the end before the worker and its slot are back (see `execute`).
 fn relay(from: &mut impl Read, mut body: BodyWriter, killer: &Killer) -> Relay {
     let mut len = [0u8; 4];
     let mut buf = Vec::new();
@@ -330,10 +365,9 @@ fn relay(from: &mut impl Read, mut body: BodyWriter, killer: &Killer) -> Relay {
         }
         let n = u32::from_be_bytes(len);
         if n == 0 {
-            let reusable = killer.finish();
-            return match body.finish() {
-                Ok(()) => Relay::Done { reusable },
-                Err(_) => Relay::ClientGone,
+            return Relay::Done {
+                reusable: killer.finish(),
+                ending: Ending::Finish(body),
             };
         }
         if n == ABORT {
@@ -344,9 +378,10 @@ fn relay(from: &mut impl Read, mut body: BodyWriter, killer: &Killer) -> Relay {
                     message = String::from_utf8_lossy(&m).into_owned();
                 }
             }
-            let reusable = killer.finish();
-            body.abort(message);
-            return Relay::Done { reusable };
+            return Relay::Done {
+                reusable: killer.finish(),
+                ending: Ending::Abort(body, message),
+            };
         }
         buf.resize(n as usize, 0);
         if from.read_exact(&mut buf).is_err() {
