@@ -50,17 +50,7 @@ fn bad_records_are_listed_and_good_ones_published() {
     let mapping = write_small(dir.path());
     let store = dir.path().join("store");
     let rejects = dir.path().join("small.rejects.jsonl");
-    let summary = jiyi_ok(&[
-        "ingest",
-        "--mapping",
-        mapping.to_str().expect("utf-8"),
-        "--store",
-        store.to_str().expect("utf-8"),
-        "--base",
-        BASE,
-        "--rejects",
-        rejects.to_str().expect("utf-8"),
-    ]);
+    let summary = ingest(&mapping, &store, BASE, &rejects);
     assert!(
         summary.contains("4 records read, 3 mapped, 1 rejected"),
         "{summary}"

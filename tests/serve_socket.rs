@@ -13,20 +13,9 @@ fn every_demo_thing_dereferences_in_every_format_and_sparql_counts_match() {
     let python = python();
     let dir = tempfile::tempdir().expect("tempdir");
     let store = dir.path().join("store");
-    let store_arg = store.to_str().expect("utf-8");
     for mapping in demo_mappings() {
         let rejects = dir.path().join("rejects.jsonl");
-        let summary = jiyi_ok(&[
-            "ingest",
-            "--mapping",
-            mapping.to_str().expect("utf-8"),
-            "--store",
-            store_arg,
-            "--base",
-            BASE,
-            "--rejects",
-            rejects.to_str().expect("utf-8"),
-        ]);
+        let summary = ingest(&mapping, &store, BASE, &rejects);
         assert!(
             summary.contains(" 0 rejected"),
             "demo data must map cleanly: {summary}"

@@ -50,6 +50,21 @@ pub fn jiyi_ok(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs `jiyi ingest` of one mapping into `store` and returns its summary.
+pub fn ingest(mapping: &Path, store: &Path, base: &str, rejects: &Path) -> String {
+    jiyi_ok(&[
+        "ingest",
+        "--mapping",
+        mapping.to_str().expect("utf-8"),
+        "--store",
+        store.to_str().expect("utf-8"),
+        "--base",
+        base,
+        "--rejects",
+        rejects.to_str().expect("utf-8"),
+    ])
+}
+
 /// A `jiyi serve` process, killed when dropped.
 pub struct Server {
     child: Child,
