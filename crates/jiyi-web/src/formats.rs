@@ -116,6 +116,27 @@ impl RdfRepresentation {
     }
 }
 
+/// A 200 answer carrying RDF in `format`, negotiated by Accept (hence `Vary`).
+pub fn rdf_response(
+    format: RdfFormat,
+    body: impl axum::response::IntoResponse,
+) -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    (
+        StatusCode::OK,
+        [
+            (
+                header::CONTENT_TYPE,
+                RdfRepresentation::Rdf(format).content_type(),
+            ),
+            (header::VARY, "Accept"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// A serialiser for `format` that abbreviates with Jiyi's prefixes where the syntax has them.
 pub fn rdf_serializer(format: RdfFormat) -> RdfSerializer {
     let mut serializer = RdfSerializer::from_format(format);

@@ -211,18 +211,7 @@ async fn read(
             Err(e) => writer.abort(e),
         }
     });
-    Ok((
-        StatusCode::OK,
-        [
-            (
-                header::CONTENT_TYPE,
-                RdfRepresentation::Rdf(format).content_type(),
-            ),
-            (header::VARY, "Accept"),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(crate::formats::rdf_response(format, body))
 }
 
 /// The RDF syntax of an upload, from its Content-Type. Graph syntaxes only: the Graph Store

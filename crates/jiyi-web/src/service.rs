@@ -49,18 +49,7 @@ pub fn describe_or_page(
     let body = writer
         .finish()
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok((
-        StatusCode::OK,
-        [
-            (
-                header::CONTENT_TYPE,
-                RdfRepresentation::Rdf(format).content_type(),
-            ),
-            (header::VARY, "Accept"),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(crate::formats::rdf_response(format, body))
 }
 
 /// The service description: endpoint, language, formats, features, the default dataset with
