@@ -11,6 +11,11 @@ set of quads: speed only counts with identical output. Inputs:
     bench/rml/objects.rml.ttl, including a join to a creators table.
 
 usage: bench/rml/run.py [--rows 1000000,5000000] [--jiyi PATH] [--skip-morph-above N]
+                       [--repeat 3]
+
+Each engine runs --repeat times per input and the median time is reported (peak memory: the
+largest). Before every timed run the previous output is deleted and `sync` flushes what
+earlier runs left in the page cache, so neither engine pays for the other's writes.
 
 Morph-KGC (and the pyoxigraph it pins, used for the output comparison) comes from
 scripts/install-deps, in ~/.cache/jiyi/morph-venv.
@@ -48,7 +53,22 @@ def jiyi_binary(given: str | None) -> str:
     return str(Path(env["CARGO_TARGET_DIR"]) / "release" / "jiyi")
 
 
-def timed(cmd: list[str], cwd: Path, log: Path) -> tuple[float, int]:
+REPEAT = 3
+
+
+def timed(cmd: list[str], cwd: Path, log: Path, output: Path) -> tuple[float, int]:
+    """Runs cmd REPEAT times under GNU time, each time after deleting its output and
+    flushing dirty pages; returns (median seconds, largest peak RSS in KiB)."""
+    runs = []
+    for _ in range(REPEAT):
+        output.unlink(missing_ok=True)
+        os.sync()
+        runs.append(timed_once(cmd, cwd, log))
+    seconds = sorted(s for s, _ in runs)[len(runs) // 2]
+    return seconds, max(rss for _, rss in runs)
+
+
+def timed_once(cmd: list[str], cwd: Path, log: Path) -> tuple[float, int]:
     """Runs cmd under GNU time; returns (seconds, peak RSS in KiB)."""
     rss_file = log.with_suffix(".rss")
     start = time.perf_counter()
@@ -114,7 +134,7 @@ def canonical_sorted(py: str, nquads: Path, out: Path) -> int:
 def run_case(name: str, d: Path, jiyi: str, py: str, run_morph: bool) -> dict:
     print(f"\n== {name}", flush=True)
     jiyi_out = d / "jiyi.nq"
-    j_sec, j_rss = timed([jiyi, "map", "--mapping", "mapping.rml.ttl", "--out", str(jiyi_out)], d, d / "jiyi.log")
+    j_sec, j_rss = timed([jiyi, "map", "--mapping", "mapping.rml.ttl", "--out", str(jiyi_out)], d, d / "jiyi.log", jiyi_out)
     start = time.perf_counter()
     shutil.copyfile(jiyi_out, d / "copy.nq")
     copy_sec = time.perf_counter() - start
@@ -125,7 +145,7 @@ def run_case(name: str, d: Path, jiyi: str, py: str, run_morph: bool) -> dict:
     print(f"jiyi map:   {j_lines:>11,} quads in {j_sec:7.2f} s = {j_lines / j_sec:>12,.0f} quads/s, peak RSS {j_rss / 1024:8.0f} MiB  (--dedup run, exact set)", flush=True)
     # Flat memory: duplicates removed within each record only (the output may repeat a quad).
     flat_out = d / "jiyi-record.nq"
-    r_sec, r_rss = timed([jiyi, "map", "--dedup", "record", "--mapping", "mapping.rml.ttl", "--out", str(flat_out)], d, d / "jiyi-record.log")
+    r_sec, r_rss = timed([jiyi, "map", "--dedup", "record", "--mapping", "mapping.rml.ttl", "--out", str(flat_out)], d, d / "jiyi-record.log", flat_out)
     with open(flat_out, "rb") as f:
         r_lines = sum(1 for _ in f)
     flat_out.unlink()
@@ -139,8 +159,8 @@ def run_case(name: str, d: Path, jiyi: str, py: str, run_morph: bool) -> dict:
         "[CONFIGURATION]\noutput_file=morph.nq\noutput_format=N-QUADS\nlogging_level=WARNING\n\n"
         "[DataSource]\nmappings=mapping.rml.ttl\n"
     )
-    m_sec, m_rss = timed([py, "-m", "morph_kgc", "morph.ini"], d, d / "morph.log")
     morph_out = d / "morph.nq"
+    m_sec, m_rss = timed([py, "-m", "morph_kgc", "morph.ini"], d, d / "morph.log", morph_out)
     j_set = canonical_sorted(py, jiyi_out, d / "jiyi.sorted")
     m_set = canonical_sorted(py, morph_out, d / "morph.sorted")
     same = subprocess.run(["cmp", "-s", str(d / "jiyi.sorted"), str(d / "morph.sorted")]).returncode == 0
@@ -160,15 +180,18 @@ def run_case(name: str, d: Path, jiyi: str, py: str, run_morph: bool) -> dict:
 
 
 def main() -> None:
+    global REPEAT
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", default="1000000,5000000")
     ap.add_argument("--jiyi")
     ap.add_argument("--skip-morph-above", type=int, default=10**9)
     ap.add_argument("--no-tate", action="store_true")
+    ap.add_argument("--repeat", type=int, default=REPEAT, help="runs per engine and input; the median counts")
     args = ap.parse_args()
+    REPEAT = max(1, args.repeat)
     py = venv_python()
     jiyi = jiyi_binary(args.jiyi)
-    print(f"jiyi: {jiyi}\nMorph-KGC {MORPH_VERSION}; machine: {os.cpu_count()} cores")
+    print(f"jiyi: {jiyi}\nMorph-KGC {MORPH_VERSION}; machine: {os.cpu_count()} cores; median of {REPEAT} runs each")
     results = []
     if not args.no_tate:
         results.append(run_case("tate (69,202 JSON records)", prepare_tate(), jiyi, py, True))

@@ -6,7 +6,10 @@ use crate::provenance::{RunFacts, run_triples};
 use crate::rejects::RejectsWriter;
 use jiyi_model::UriPolicy;
 use jiyi_rml::{Deduplication, Mapping, QuadSink, Reject, RunOptions, RunSummary};
-use oxrdf::{BlankNode, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
+use oxrdf::{
+    BlankNode, BlankNodeRef, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, QuadRef, Term,
+    TermRef, Triple,
+};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -181,7 +184,7 @@ impl SinkAdapter<'_> {
     /// ASCII starting with a letter: engine labels may carry CJK text from templates, which
     /// N-Triples allows but common parsers (rdflib) reject, and RDF/XML's `rdf:nodeID` must be
     /// an XML NCName, which cannot start with a digit.
-    fn scoped(&self, b: &BlankNode) -> BlankNode {
+    fn scoped(&self, b: BlankNodeRef<'_>) -> BlankNode {
         let digest = Sha256::new()
             .chain_update(self.blank_node_scope.as_bytes())
             .chain_update([0])
@@ -202,19 +205,19 @@ impl SinkAdapter<'_> {
 }
 
 impl QuadSink for SinkAdapter<'_> {
-    fn quad(&mut self, quad: Quad) -> Result<(), jiyi_rml::SinkError> {
+    fn quad(&mut self, quad: QuadRef<'_>) -> Result<(), jiyi_rml::SinkError> {
         if !quad.graph_name.is_default_graph() {
             self.graph_map_quads += 1;
         }
-        let subject = match &quad.subject {
-            NamedOrBlankNode::BlankNode(b) => self.scoped(b).into(),
-            s => s.clone(),
+        let subject: NamedOrBlankNode = match quad.subject {
+            NamedOrBlankNodeRef::BlankNode(b) => self.scoped(b).into(),
+            s => s.into_owned(),
         };
-        let object = match &quad.object {
-            Term::BlankNode(b) => self.scoped(b).into(),
-            o => o.clone(),
+        let object: Term = match quad.object {
+            TermRef::BlankNode(b) => self.scoped(b).into(),
+            o => o.into_owned(),
         };
-        let result = self.send(Triple::new(subject, quad.predicate, object));
+        let result = self.send(Triple::new(subject, quad.predicate.into_owned(), object));
         result.map_err(|e| {
             let message = e.to_string();
             self.failure = Some(e);

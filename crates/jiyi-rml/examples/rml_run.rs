@@ -3,7 +3,7 @@
 //! A debugging aid for mapping authors; the `jiyi` CLI is the real entry point.
 
 use jiyi_rml::{Mapping, QuadSink, Reject, RunOptions, SinkError, run};
-use oxrdf::Quad;
+use oxrdf::QuadRef;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +13,7 @@ struct Printer<W: Write> {
 }
 
 impl<W: Write> QuadSink for Printer<W> {
-    fn quad(&mut self, quad: Quad) -> Result<(), SinkError> {
+    fn quad(&mut self, quad: QuadRef<'_>) -> Result<(), SinkError> {
         writeln!(self.out, "{quad} .")?;
         Ok(())
     }

@@ -8,7 +8,7 @@
 //! (default 1 000 000 rows, exact run-wide deduplication).
 
 use jiyi_rml::{Deduplication, Mapping, QuadSink, Reject, RunOptions, SinkError, run};
-use oxrdf::Quad;
+use oxrdf::QuadRef;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -19,7 +19,7 @@ struct NQuadsFile<W: Write> {
 }
 
 impl<W: Write> QuadSink for NQuadsFile<W> {
-    fn quad(&mut self, quad: Quad) -> Result<(), SinkError> {
+    fn quad(&mut self, quad: QuadRef<'_>) -> Result<(), SinkError> {
         writeln!(self.out, "{quad} .")?;
         Ok(())
     }

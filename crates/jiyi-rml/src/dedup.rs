@@ -1,27 +1,128 @@
 //! Exact run-wide duplicate elimination with 128-bit fingerprints.
 
 use oxrdf::QuadRef;
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
-/// A hasher for values that are already uniformly distributed hashes.
-#[derive(Default)]
-struct Prehashed(u64);
+/// A set of 128-bit fingerprints: open addressing with linear probing over one array,
+/// so an insert usually costs one cache miss (std's `HashSet` reads a control byte group
+/// and then the slot: two). The fingerprints are already uniform hashes, so their low bits
+/// pick the slot. [`EMPTY`] (all ones) marks an empty slot and the fingerprint equal to it is
+/// stored as the one below, which merges two of 2¹²⁸ values — no measurable change to the
+/// collision odds below. Written here because
+/// no crate offers a set of prehashed keys with this layout.
+#[derive(Debug, Default)]
+struct FingerprintSet {
+    slots: Slots,
+    len: usize,
+}
 
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
+/// The table: a plain vector. (Huge pages for a large table were tried: on the 2-core VM
+/// the kernel's zeroing of 2 MiB pages cost more than the TLB misses they saved.)
+#[derive(Debug, Default)]
+struct Slots(Vec<u128>);
+
+/// Marks an empty slot. Not 0: a zeroed table comes from `calloc` as the shared zero page,
+/// so the first probe of each page reads it and the first insert then takes a
+/// copy-on-write fault whose TLB flush interrupts the other core — measured at 7 % of a
+/// `--dedup run` profile. Filling the table with a non-zero value writes every page once.
+const EMPTY: u128 = u128::MAX;
+
+impl Slots {
+    fn empty(count: usize) -> Self {
+        Self(vec![EMPTY; count])
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+
+    fn get(&self, index: usize) -> u128 {
+        self.0.get(index).copied().unwrap_or(EMPTY)
+    }
+
+    fn set(&mut self, index: usize, fingerprint: u128) {
+        if let Some(slot) = self.0.get_mut(index) {
+            *slot = fingerprint;
+        }
+    }
+}
+
+impl FingerprintSet {
+    /// Smallest table, in slots (a power of two).
+    const MIN_SLOTS: usize = 1024;
+
+    fn insert(&mut self, fingerprint: u128) -> bool {
+        // Grow at 3/4 full: probe runs stay short.
+        if (self.len + 1) * 4 > self.slots.count() * 3 {
+            self.grow();
+        }
+        let fingerprint = fingerprint.min(EMPTY - 1);
+        if Self::place(&mut self.slots, fingerprint) {
+            self.len += 1;
+            true
+        } else {
+            false
         }
     }
 
-    fn write_u128(&mut self, value: u128) {
-        // Truncation intended: the low half of a fingerprint is already a hash.
-        self.0 = value as u64;
+    /// Puts a fingerprint in its slot; `false` if it was there already.
+    fn place(slots: &mut Slots, fingerprint: u128) -> bool {
+        let mask = slots.count() - 1;
+        // Truncation intended: the low bits of a uniform hash pick the slot.
+        let mut index = (fingerprint as usize) & mask;
+        // The table is never full (see `insert`), so an empty slot ends every probe run.
+        for _ in 0..=mask {
+            match slots.get(index) {
+                EMPTY => {
+                    slots.set(index, fingerprint);
+                    return true;
+                }
+                found if found == fingerprint => return false,
+                _ => index = (index + 1) & mask,
+            }
+        }
+        false
+    }
+
+    /// Inserts many fingerprints; `new` gets, in order, whether each was new. The home
+    /// slots of a group are first read in a loop of independent loads, so the processor
+    /// waits for their cache misses together rather than one after the other (stable Rust
+    /// has no prefetch instruction without `unsafe`); the inserts then find them in cache.
+    /// On the benchmark's 8 M distinct quads this more than halved the time of the set.
+    fn insert_all(&mut self, fingerprints: &[u128], new: &mut Vec<bool>) {
+        /// Fingerprints per group: their slots' cache lines stay in the L1 cache.
+        const GROUP: usize = 128;
+        while (self.len + fingerprints.len()) * 4 > self.slots.count() * 3 {
+            self.grow();
+        }
+        let mask = self.slots.count() - 1;
+        for group in fingerprints.chunks(GROUP) {
+            let mut touched = 0_u128;
+            for &fingerprint in group {
+                // Truncation intended, as in `place`.
+                touched ^= self.slots.get((fingerprint.min(EMPTY - 1) as usize) & mask);
+            }
+            std::hint::black_box(touched);
+            for &fingerprint in group {
+                let fingerprint = fingerprint.min(EMPTY - 1);
+                let inserted = Self::place(&mut self.slots, fingerprint);
+                if inserted {
+                    self.len += 1;
+                }
+                new.push(inserted);
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.count() * 2).max(Self::MIN_SLOTS);
+        let old = std::mem::replace(&mut self.slots, Slots::empty(size));
+        for index in 0..old.count() {
+            let fingerprint = old.get(index);
+            if fingerprint != EMPTY {
+                Self::place(&mut self.slots, fingerprint);
+            }
+        }
     }
 }
 
@@ -51,8 +152,10 @@ impl Hasher for Bytes {
 /// its own) uses it the same way.
 #[derive(Default)]
 pub struct QuadSet {
-    seen: HashSet<u128, BuildHasherDefault<Prehashed>>,
+    seen: FingerprintSet,
     scratch: Bytes,
+    /// Reused by [`QuadSet::insert_all_serialized`].
+    fingerprints: Vec<u128>,
 }
 
 impl QuadSet {
@@ -73,14 +176,37 @@ impl QuadSet {
         self.seen.insert(fingerprint)
     }
 
+    /// Adds a quad given as its serialization in a canonical syntax (an N-Quads line as
+    /// `jiyi map` writes it, for a sink that serializes before it deduplicates); `true` if
+    /// it was not in the set yet. A set holds either serializations or quads, not both.
+    pub fn insert_serialized(&mut self, serialized: &[u8]) -> bool {
+        self.seen.insert(xxhash_rust::xxh3::xxh3_128(serialized))
+    }
+
+    /// [`QuadSet::insert_serialized`] for many quads at once, which is faster on a large set
+    /// (see `FingerprintSet::insert_all`); `new` is cleared and gets, in order, whether each
+    /// was new.
+    pub fn insert_all_serialized<'a>(
+        &mut self,
+        serialized: impl IntoIterator<Item = &'a [u8]>,
+        new: &mut Vec<bool>,
+    ) {
+        let mut fingerprints = std::mem::take(&mut self.fingerprints);
+        fingerprints.clear();
+        fingerprints.extend(serialized.into_iter().map(xxhash_rust::xxh3::xxh3_128));
+        new.clear();
+        self.seen.insert_all(&fingerprints, new);
+        self.fingerprints = fingerprints;
+    }
+
     /// How many distinct (destination, quad) pairs the set holds.
     pub fn len(&self) -> usize {
-        self.seen.len()
+        self.seen.len
     }
 
     /// Whether the set is empty.
     pub fn is_empty(&self) -> bool {
-        self.seen.is_empty()
+        self.seen.len == 0
     }
 
     fn fingerprint(&mut self, destination: usize, quad: QuadRef<'_>) -> u128 {
@@ -127,5 +253,39 @@ mod tests {
             )
         );
         assert_eq!(set.len(), 5);
+    }
+
+    #[test]
+    fn fingerprint_set_is_exact_across_growth() {
+        let mut set = FingerprintSet::default();
+        // Keys that share their low bits probe past each other (key 0 is among them).
+        let keys: Vec<u128> = (0..2_000_u128)
+            .map(|i| (i << 64) | (i % 7))
+            .chain([u128::MAX])
+            .collect();
+        for &key in &keys {
+            assert!(set.insert(key), "{key} is new");
+        }
+        for &key in &keys {
+            assert!(!set.insert(key), "{key} was inserted");
+        }
+        assert_eq!(set.len, keys.len());
+        // u128::MAX is stored as the value below it.
+        assert!(!set.insert(u128::MAX - 1));
+        assert!(set.slots.count().is_power_of_two());
+        assert!(set.len * 4 <= set.slots.count() * 3);
+        // Real fingerprints are uniform; a multiplicative hash spreads these keys alike.
+        let spread = |i: u128| i.wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835);
+        for key in 0..200_000_u128 {
+            set.insert(spread(key));
+        }
+        assert!(!set.insert(u128::MAX));
+        assert!(!set.insert(spread(123)));
+        assert!(set.insert(spread(200_001)));
+        let mut new = Vec::new();
+        let batch: Vec<u128> = [0, 2, spread(5), 2, spread(300_000), u128::MAX - 1].into();
+        set.insert_all(&batch, &mut new);
+        // 0 is there already, 2 repeats within the batch, MAX - 1 is MAX's slot value.
+        assert_eq!(new, [false, true, false, false, true, false]);
     }
 }

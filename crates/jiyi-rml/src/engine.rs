@@ -4,27 +4,72 @@
 //! elimination and logical-target routing on the way out.
 
 use crate::Mapping;
+use crate::arena::{QuadIds, TermArena, TermId, Text};
 use crate::dedup::QuadSet;
+use crate::distinct::record_quads_distinct;
 use crate::error::RmlError;
-use crate::eval::{Env, evaluate_strings, generate, to_graph, to_subject};
-use crate::model::{RefObjectMap, TermMap, TriplesMap};
+use crate::eval::{Env, evaluate_strings, generate, generate_into};
+use crate::model::{Expression, RefObjectMap, TermMap, TriplesMap};
 use crate::sink::{Deduplication, QuadSink, Reject, RunOptions, RunSummary};
-use crate::source::{DataError, Iteration, NoSourceIteration, Record, Reference};
+use crate::source::{DataError, Iteration, Lent, NoSourceIteration, Record, Reference};
 use crate::target::TargetWriters;
 use crate::vocab;
-use oxrdf::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
-use std::collections::{HashMap, HashSet};
+use oxrdf::{QuadRef, Term, TermRef};
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
+use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// The base IRI RML prescribes when none is given.
 pub(crate) const DEFAULT_BASE_IRI: &str = "http://example.org/";
 
 /// The parent side of one referencing object map with join conditions: the parent's
-/// subjects, and an index from join-key tuples to them.
+/// subjects, and an index from join keys ([`join_key`]) to them. Laid out for a lookup per
+/// child record with few cache misses: the ids of a key are stored in its entry (one or two
+/// in the common case), and the subjects' text is one buffer rather than a string each.
 #[derive(Default)]
 struct JoinIndex {
-    keys: HashMap<Vec<String>, Vec<u32>>,
-    subjects: Vec<Vec<Term>>,
+    keys: FxHashMap<String, SmallVec<[u32; 2]>>,
+    /// Per parent record (its id), the range of its subjects in `subjects`.
+    records: Vec<(u32, u32)>,
+    /// (is a blank node, start, end) in `text`.
+    subjects: Vec<(bool, usize, usize)>,
+    text: String,
+}
+
+impl JoinIndex {
+    /// The subjects of a parent record.
+    fn subjects(&self, id: u32) -> impl Iterator<Item = (bool, &str)> {
+        let (start, end) = self
+            .records
+            .get(usize::try_from(id).unwrap_or(usize::MAX))
+            .copied()
+            .unwrap_or((0, 0));
+        let range = usize::try_from(start).unwrap_or(0)..usize::try_from(end).unwrap_or(0);
+        self.subjects
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .map(|&(blank, start, end)| (blank, self.text.get(start..end).unwrap_or_default()))
+    }
+}
+
+/// The key of a tuple of join values: the value itself for the common single condition
+/// (so a child can look it up with the `&str` its source lends), otherwise each value
+/// prefixed by its length, which keeps `("a,b", "c")` and `("a", "b,c")` apart.
+fn join_key<S: AsRef<str>>(values: &[S], out: &mut String) {
+    out.clear();
+    if let [value] = values {
+        out.push_str(value.as_ref());
+        return;
+    }
+    for value in values {
+        let value = value.as_ref();
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{}:", value.len());
+        out.push_str(value);
+    }
 }
 
 /// Which targets a quad goes to: bit `i` is logical target `i`; 0 is the sink.
@@ -70,19 +115,21 @@ pub(crate) fn run(
                         .source
                         .as_ref()
                         .map_or_else(|| mapping.path.clone(), |s| s.path.clone()),
+                    has_targets: !mapping.targets.is_empty(),
+                    distinct: record_quads_distinct(tm, &mapping.triples_maps),
                 })
             })
             .collect();
         let Some(first) = runners.first() else {
             continue;
         };
-        let mut buffer: Vec<(Quad, TargetMask)> = Vec::new();
+        let mut scratch = Scratch::default();
         let mut ordinal: u64 = 0;
         for_each_record(first.tm, &mut |record| {
             let record_no = ordinal;
             ordinal += 1;
             for runner in &runners {
-                runner.record(&record, record_no, &mut buffer, &mut output)?;
+                runner.record(&record, record_no, &mut scratch, &mut output)?;
             }
             Ok(())
         })?;
@@ -164,7 +211,7 @@ fn build_join_indexes(
     mapping: &Mapping,
     groups: &[Vec<usize>],
     default_base: &str,
-) -> Result<HashMap<JoinKey, JoinIndex>, RmlError> {
+) -> Result<FxHashMap<JoinKey, JoinIndex>, RmlError> {
     // Joins per parent source group.
     let mut wanted: Vec<Vec<(JoinKey, &RefObjectMap)>> = vec![Vec::new(); groups.len()];
     for (t, tm) in mapping.triples_maps.iter().enumerate() {
@@ -181,7 +228,7 @@ fn build_join_indexes(
             }
         }
     }
-    let mut indexes: HashMap<JoinKey, JoinIndex> = HashMap::new();
+    let mut indexes: FxHashMap<JoinKey, JoinIndex> = FxHashMap::default();
     for joins in wanted.iter().filter(|j| !j.is_empty()) {
         let Some(reader) = joins
             .first()
@@ -240,7 +287,7 @@ fn index_parent_record(
             _ => return Ok(()),
         }
     }
-    let Ok(id) = u32::try_from(index.subjects.len()) else {
+    let Ok(id) = u32::try_from(index.records.len()) else {
         return Err(RmlError::SourceSyntax {
             path: parent
                 .source
@@ -250,9 +297,34 @@ fn index_parent_record(
             message: "more than 4 294 967 295 parent records in one join".into(),
         });
     };
-    index.subjects.push(subjects);
-    for key in cartesian(&key_values) {
-        let ids = index.keys.entry(key).or_default();
+    let first = index.subjects.len();
+    for subject in &subjects {
+        // A subject map yields IRIs and blank nodes only (the mapping was validated).
+        let (blank, text) = match subject {
+            Term::NamedNode(n) => (false, n.as_str()),
+            Term::BlankNode(b) => (true, b.as_str()),
+            Term::Literal(_) => continue,
+        };
+        let start = index.text.len();
+        index.text.push_str(text);
+        index.subjects.push((blank, start, index.text.len()));
+    }
+    let range = (u32::try_from(first), u32::try_from(index.subjects.len()));
+    let (Ok(first), Ok(last)) = range else {
+        return Err(RmlError::SourceSyntax {
+            path: parent
+                .source
+                .as_ref()
+                .map(|s| s.path.clone())
+                .unwrap_or_default(),
+            message: "more than 4 294 967 295 parent subjects in one join".into(),
+        });
+    };
+    index.records.push((first, last));
+    let mut key = String::new();
+    for values in cartesian(&key_values) {
+        join_key(&values, &mut key);
+        let ids = index.keys.entry(key.clone()).or_default();
         if ids.last() != Some(&id) {
             ids.push(id);
         }
@@ -289,30 +361,30 @@ struct Output<'s> {
 }
 
 impl Output<'_> {
-    fn first_time(&mut self, destination: usize, quad: &Quad) -> bool {
+    fn first_time(&mut self, destination: usize, quad: QuadRef<'_>) -> bool {
         if destination == 0 && self.sink_deduplicates {
             return true;
         }
         match &mut self.seen {
-            Some(seen) => seen.insert_for(destination, quad.as_ref()),
+            Some(seen) => seen.insert_for(destination, quad),
             None => true,
         }
     }
 
-    fn emit(&mut self, quad: Quad, mask: TargetMask) -> Result<(), RmlError> {
+    fn emit(&mut self, quad: QuadRef<'_>, mask: TargetMask) -> Result<(), RmlError> {
         if mask != 0 && self.targets.is_some() {
             for target in 0..64 {
-                if mask & (1 << target) == 0 || !self.first_time(target + 1, &quad) {
+                if mask & (1 << target) == 0 || !self.first_time(target + 1, quad) {
                     continue;
                 }
                 if let Some(targets) = self.targets.as_mut() {
-                    targets.write(target, &quad)?;
+                    targets.write(target, quad)?;
                     self.summary.quads_written += 1;
                 }
             }
             return Ok(());
         }
-        if self.first_time(0, &quad) {
+        if self.first_time(0, quad) {
             self.sink.quad(quad).map_err(RmlError::Sink)?;
             self.summary.quads_written += 1;
         }
@@ -320,26 +392,56 @@ impl Output<'_> {
     }
 }
 
-/// Removes repeated (quad, targets) pairs of one record, keeping the first of each; small
-/// records (the common case) are compared pairwise, which beats hashing them.
-fn dedup_record(buffer: &mut Vec<(Quad, TargetMask)>) {
+/// Removes repeated (quad, targets) pairs of one record, keeping the first of each. Small
+/// records (the common case) are compared pairwise, objects first since they differ most
+/// often, which beats hashing them; larger ones are hashed.
+fn dedup_record(arena: &TermArena<'_>, buffer: &mut Vec<(QuadIds, TargetMask)>) {
     if buffer.len() <= 32 {
-        let mut i = 1;
-        while i < buffer.len() {
-            if buffer
-                .get(..i)
-                .is_some_and(|before| buffer.get(i).is_some_and(|entry| before.contains(entry)))
-            {
-                buffer.remove(i);
-            } else {
-                i += 1;
-            }
+        let quads: SmallVec<[(QuadRef<'_>, TargetMask); 16]> = buffer
+            .iter()
+            .map(|(ids, mask)| (arena.quad(*ids), *mask))
+            .collect();
+        let same = |(a, a_mask): &(QuadRef<'_>, TargetMask),
+                    (b, b_mask): &(QuadRef<'_>, TargetMask)| {
+            a.object == b.object
+                && a.predicate == b.predicate
+                && a.subject == b.subject
+                && a.graph_name == b.graph_name
+                && a_mask == b_mask
+        };
+        let repeated: SmallVec<[bool; 16]> = quads
+            .iter()
+            .enumerate()
+            .map(|(i, quad)| {
+                quads
+                    .get(..i)
+                    .is_some_and(|before| before.iter().any(|b| same(b, quad)))
+            })
+            .collect();
+        if repeated.contains(&true) {
+            let mut flags = repeated.iter();
+            buffer.retain(|_| flags.next() == Some(&false));
         }
         return;
     }
-    let mut seen: HashSet<(Quad, TargetMask)> = HashSet::with_capacity(buffer.len());
-    buffer.retain(|entry| seen.insert(entry.clone()));
+    let mut seen: HashSet<(QuadRef<'_>, TargetMask)> = HashSet::with_capacity(buffer.len());
+    buffer.retain(|(ids, mask)| seen.insert((arena.quad(*ids), *mask)));
 }
+
+/// What mapping one record needs besides the mapping: reused from record to record so that
+/// a record allocates nothing once they have grown.
+#[derive(Default)]
+struct Scratch<'m> {
+    arena: TermArena<'m>,
+    quads: Vec<(QuadIds, TargetMask)>,
+    join_key: String,
+}
+
+/// Up to a few terms with their targets, kept inline (most maps yield one term).
+type Terms = SmallVec<[(TermId, TargetMask); 4]>;
+
+/// Graph names with their targets; `None` is the default graph.
+type Graphs = SmallVec<[(Option<TermId>, TargetMask); 2]>;
 
 /// The logical targets of a term map, its language and datatype maps included.
 fn mask_of(map: &TermMap) -> TargetMask {
@@ -360,17 +462,27 @@ struct TriplesMapRun<'m> {
     index: usize,
     tm: &'m TriplesMap,
     default_base: &'m str,
-    joins: &'m HashMap<JoinKey, JoinIndex>,
+    joins: &'m FxHashMap<JoinKey, JoinIndex>,
     source_path: PathBuf,
+    /// Whether the mapping declares logical targets; without, every target mask is 0.
+    has_targets: bool,
+    /// Whether a record's quads are distinct by construction ([`record_quads_distinct`]),
+    /// so they need not be compared.
+    distinct: bool,
 }
 
-impl TriplesMapRun<'_> {
+impl<'m> TriplesMapRun<'m> {
+    /// The logical targets of a term map's quads.
+    fn mask(&self, map: &TermMap) -> TargetMask {
+        if self.has_targets { mask_of(map) } else { 0 }
+    }
+
     /// Maps one record for this triples map: its quads, or one reject.
     fn record(
         &self,
         record: &Record<'_>,
         record_no: u64,
-        buffer: &mut Vec<(Quad, TargetMask)>,
+        scratch: &mut Scratch<'m>,
         output: &mut Output<'_>,
     ) -> Result<(), RmlError> {
         output.summary.records_read += 1;
@@ -387,8 +499,9 @@ impl TriplesMapRun<'_> {
                 },
             )),
             Record::Iteration(iteration) => {
-                buffer.clear();
-                match self.map_iteration(*iteration, record_no, buffer) {
+                scratch.arena.clear();
+                scratch.quads.clear();
+                match self.map_iteration(*iteration, record_no, scratch) {
                     Ok(()) => None,
                     Err(error) => Some((iteration.position(), error)),
                 }
@@ -397,9 +510,11 @@ impl TriplesMapRun<'_> {
         match failure {
             None => {
                 output.summary.records_mapped += 1;
-                dedup_record(buffer);
-                for (quad, mask) in buffer.drain(..) {
-                    output.emit(quad, mask)?;
+                if !self.distinct {
+                    dedup_record(&scratch.arena, &mut scratch.quads);
+                }
+                for (ids, mask) in &scratch.quads {
+                    output.emit(scratch.arena.quad(*ids), *mask)?;
                 }
             }
             Some((position, error)) => {
@@ -419,21 +534,32 @@ impl TriplesMapRun<'_> {
         Ok(())
     }
 
+    /// Adds the graph names of graph maps (`rml:defaultGraph` is the default graph, `None`).
     fn graphs(
         &self,
-        maps: &[TermMap],
+        maps: &'m [TermMap],
         iteration: &dyn Iteration,
         env: Env<'_>,
-        out: &mut Vec<(GraphName, TargetMask)>,
+        arena: &mut TermArena<'m>,
+        out: &mut Graphs,
     ) -> Result<(), DataError> {
         for map in maps {
-            let mask = mask_of(map);
-            for term in generate(map, iteration, env)? {
-                let graph = to_graph(term).map_err(|e| DataError {
-                    field: None,
-                    reason: format!("{}: {}", map.location, e.reason),
-                })?;
-                match out.iter_mut().find(|(g, _)| *g == graph) {
+            let mask = self.mask(map);
+            for id in generate_into(map, iteration, env, arena)? {
+                let graph = match arena.get(id) {
+                    TermRef::NamedNode(n) if n.as_str() == vocab::DEFAULT_GRAPH => None,
+                    TermRef::NamedNode(_) | TermRef::BlankNode(_) => Some(id),
+                    TermRef::Literal(l) => {
+                        return Err(DataError::new(
+                            None,
+                            format!("{}: a literal ({l}) cannot name a graph", map.location),
+                        ));
+                    }
+                };
+                let existing = out
+                    .iter_mut()
+                    .find(|(g, _)| g.map(|g| arena.get(g)) == graph.map(|g| arena.get(g)));
+                match existing {
                     Some((_, existing)) => *existing |= mask,
                     None => out.push((graph, mask)),
                 }
@@ -446,112 +572,123 @@ impl TriplesMapRun<'_> {
         &self,
         iteration: &dyn Iteration,
         record: u64,
-        out: &mut Vec<(Quad, TargetMask)>,
+        scratch: &mut Scratch<'m>,
     ) -> Result<(), DataError> {
         let tm = self.tm;
+        let Scratch {
+            arena,
+            quads: out,
+            join_key,
+        } = scratch;
         let env = Env {
             base: base_of(tm, self.default_base),
             record,
         };
-        let subject_mask = mask_of(&tm.subject);
-        let subjects = generate(&tm.subject, iteration, env)?
-            .into_iter()
-            .map(to_subject)
-            .collect::<Result<Vec<NamedOrBlankNode>, DataError>>()?;
+        let subject_mask = self.mask(&tm.subject);
+        let subjects = generate_into(&tm.subject, iteration, env, arena)?;
+        for id in subjects.clone() {
+            if let TermRef::Literal(l) = arena.get(id) {
+                return Err(DataError::new(
+                    None,
+                    format!("a literal ({l}) cannot be a subject"),
+                ));
+            }
+        }
         if subjects.is_empty() {
             // A null subject produces nothing; the rest of the record need not be evaluated.
             return Ok(());
         }
-        let mut subject_graphs = Vec::new();
-        self.graphs(&tm.subject_graphs, iteration, env, &mut subject_graphs)?;
-        let class_graphs = if tm.subject_graphs.is_empty() {
-            vec![(GraphName::DefaultGraph, 0)]
-        } else {
-            subject_graphs.clone()
-        };
-        let rdf_type = NamedNode::new_unchecked(vocab::RDF_TYPE);
-        // Graphs of the (common) maps without graph maps, without an allocation per map.
-        let default_graph = [(GraphName::DefaultGraph, 0)];
-        for subject in &subjects {
-            for class in &tm.classes {
-                for (graph, graph_mask) in &class_graphs {
-                    out.push((
-                        Quad::new(
-                            subject.clone(),
-                            rdf_type.clone(),
-                            class.clone(),
-                            graph.clone(),
-                        ),
-                        subject_mask | graph_mask,
-                    ));
+        let mut subject_graphs = Graphs::new();
+        self.graphs(
+            &tm.subject_graphs,
+            iteration,
+            env,
+            arena,
+            &mut subject_graphs,
+        )?;
+        if tm.subject_graphs.is_empty() {
+            subject_graphs.push((None, 0));
+        }
+        if !tm.classes.is_empty() {
+            let rdf_type = arena.borrowed(oxrdf::vocab::rdf::TYPE.into());
+            for subject in subjects.clone() {
+                for class in &tm.classes {
+                    let class = arena.borrowed(class.as_ref().into());
+                    for &(graph, graph_mask) in &subject_graphs {
+                        out.push((
+                            QuadIds {
+                                subject,
+                                predicate: rdf_type,
+                                object: class,
+                                graph,
+                            },
+                            subject_mask | graph_mask,
+                        ));
+                    }
                 }
             }
         }
         for (p, pom) in tm.predicate_object_maps.iter().enumerate() {
-            let mut predicates = Vec::new();
+            let mut predicates = Terms::new();
             for map in &pom.predicates {
-                let mask = mask_of(map);
-                for term in generate(map, iteration, env)? {
-                    match term {
-                        Term::NamedNode(n) => predicates.push((n, mask)),
-                        other => {
-                            return Err(DataError::new(
-                                None,
-                                format!(
-                                    "{}: a predicate must be an IRI, not {other}",
-                                    map.location
-                                ),
-                            ));
-                        }
+                let mask = self.mask(map);
+                for id in generate_into(map, iteration, env, arena)? {
+                    if !matches!(arena.get(id), TermRef::NamedNode(_)) {
+                        return Err(DataError::new(
+                            None,
+                            format!(
+                                "{}: a predicate must be an IRI, not {}",
+                                map.location,
+                                arena.get(id)
+                            ),
+                        ));
                     }
+                    predicates.push((id, mask));
                 }
             }
             if predicates.is_empty() {
                 continue;
             }
-            let mut objects = Vec::new();
+            let mut objects = Terms::new();
             for map in &pom.objects {
-                let mask = mask_of(map);
-                objects.extend(
-                    generate(map, iteration, env)?
-                        .into_iter()
-                        .map(|term| (term, mask)),
-                );
+                let mask = self.mask(map);
+                objects.extend(generate_into(map, iteration, env, arena)?.map(|id| (id, mask)));
             }
             for (r, rom) in pom.ref_objects.iter().enumerate() {
-                let mut terms = Vec::new();
-                self.ref_objects(
+                let ids = self.ref_objects(
                     rom,
                     self.joins.get(&(self.index, p, r)),
                     iteration,
                     record,
-                    &mut terms,
+                    arena,
+                    join_key,
                 )?;
-                objects.extend(terms.into_iter().map(|term| (term, 0)));
+                objects.extend(ids.map(|id| (id, 0)));
             }
             if objects.is_empty() {
                 continue;
             }
-            let mut pom_graphs = Vec::new();
-            let graphs: &[(GraphName, TargetMask)] =
-                if tm.subject_graphs.is_empty() && pom.graphs.is_empty() {
-                    &default_graph
-                } else {
+            let mut pom_graphs = Graphs::new();
+            let graphs: &Graphs = if pom.graphs.is_empty() {
+                &subject_graphs
+            } else {
+                if !tm.subject_graphs.is_empty() {
                     pom_graphs.clone_from(&subject_graphs);
-                    self.graphs(&pom.graphs, iteration, env, &mut pom_graphs)?;
-                    &pom_graphs
-                };
-            for subject in &subjects {
-                for (predicate, predicate_mask) in &predicates {
-                    for (object, object_mask) in &objects {
-                        for (graph, graph_mask) in graphs {
+                }
+                self.graphs(&pom.graphs, iteration, env, arena, &mut pom_graphs)?;
+                &pom_graphs
+            };
+            for subject in subjects.clone() {
+                for &(predicate, predicate_mask) in &predicates {
+                    for &(object, object_mask) in &objects {
+                        for &(graph, graph_mask) in graphs {
                             out.push((
-                                Quad::new(
-                                    subject.clone(),
-                                    predicate.clone(),
-                                    object.clone(),
-                                    graph.clone(),
-                                ),
+                                QuadIds {
+                                    subject,
+                                    predicate,
+                                    object,
+                                    graph,
+                                },
                                 subject_mask | predicate_mask | object_mask | graph_mask,
                             ));
                         }
@@ -562,16 +699,20 @@ impl TriplesMapRun<'_> {
         Ok(())
     }
 
+    /// The objects of a referencing object map: the subjects of the parent records whose
+    /// join values equal this record's, looked up in the join index.
     fn ref_objects(
         &self,
         rom: &RefObjectMap,
-        index: Option<&JoinIndex>,
+        index: Option<&'m JoinIndex>,
         iteration: &dyn Iteration,
         record: u64,
-        out: &mut Vec<Term>,
-    ) -> Result<(), DataError> {
+        arena: &mut TermArena<'m>,
+        key: &mut String,
+    ) -> Result<std::ops::Range<TermId>, DataError> {
+        let start = arena.next_id();
         let Some(parent) = self.mapping.triples_maps.get(rom.parent) else {
-            return Ok(());
+            return Ok(start..start);
         };
         let Some(index) = index else {
             // No join: the logical sources are effectively equal, so the parent subject is
@@ -581,33 +722,74 @@ impl TriplesMapRun<'_> {
                 base: base_of(parent, self.default_base),
                 record,
             };
-            if let Ok(subjects) = generate(&parent.subject, iteration, env) {
-                out.extend(subjects);
-            }
-            return Ok(());
+            return Ok(
+                generate_into(&parent.subject, iteration, env, arena).unwrap_or(start..start)
+            );
         };
-        let mut key_values = Vec::with_capacity(rom.joins.len());
-        for join in &rom.joins {
-            let values = evaluate_strings(&join.child, iteration)?;
-            if values.is_empty() {
-                return Ok(());
+        let mut ids: SmallVec<[u32; 4]> = SmallVec::new();
+        match lent_single_key(rom, iteration) {
+            Some(Lent::Null) => return Ok(start..start),
+            Some(Lent::Text(value)) => {
+                if let Some(found) = index.keys.get(value) {
+                    ids.extend_from_slice(found);
+                }
             }
-            key_values.push(values);
-        }
-        let mut ids: Vec<u32> = Vec::new();
-        for key in cartesian(&key_values) {
-            if let Some(found) = index.keys.get(&key) {
-                ids.extend(found);
+            _ => {
+                let mut key_values = Vec::with_capacity(rom.joins.len());
+                for join in &rom.joins {
+                    let values = evaluate_strings(&join.child, iteration)?;
+                    if values.is_empty() {
+                        return Ok(start..start);
+                    }
+                    key_values.push(values);
+                }
+                for values in cartesian(&key_values) {
+                    join_key(&values, key);
+                    if let Some(found) = index.keys.get(key.as_str()) {
+                        ids.extend_from_slice(found);
+                    }
+                }
+                ids.sort_unstable();
+                ids.dedup();
             }
         }
-        ids.sort_unstable();
-        ids.dedup();
         for id in ids {
-            if let Some(subjects) = usize::try_from(id).ok().and_then(|i| index.subjects.get(i)) {
-                out.extend(subjects.iter().cloned());
+            for (blank, subject) in index.subjects(id) {
+                // Distinct parent records may share a subject; it is one object.
+                let repeated = arena.since(start).any(|seen| match arena.get(seen) {
+                    TermRef::NamedNode(n) => !blank && n.as_str() == subject,
+                    TermRef::BlankNode(b) => blank && b.as_str() == subject,
+                    TermRef::Literal(_) => false,
+                });
+                if repeated {
+                    continue;
+                }
+                if blank {
+                    arena.blank(Text::Static(subject));
+                } else {
+                    arena.iri(Text::Static(subject));
+                }
             }
         }
-        Ok(())
+        Ok(arena.since(start))
+    }
+}
+
+/// The child value of a join with one condition whose child map is a plain reference, as
+/// the source lends it; `None` when the general path is needed.
+fn lent_single_key<'i>(rom: &RefObjectMap, iteration: &'i dyn Iteration) -> Option<Lent<'i>> {
+    let [join] = rom.joins.as_slice() else {
+        return None;
+    };
+    let Expression::Reference(reference) = &join.child.expression else {
+        return None;
+    };
+    if join.child.condition.is_some() {
+        return None;
+    }
+    match iteration.lend(reference) {
+        Lent::Evaluate => None,
+        lent => Some(lent),
     }
 }
 

@@ -1,17 +1,22 @@
 //! Term generation: evaluating term maps against one iteration.
 //!
-//! [`evaluate`] is the single place where an expression (constant, reference, template, and
-//! later a function execution) becomes values; [`generate`] turns values into RDF terms
-//! according to the term type.
+//! [`evaluate`] is the general place where an expression (constant, reference, template,
+//! function execution) becomes values; [`generate_into`] turns values into RDF terms
+//! according to the term type, in the record's [`TermArena`]. For the common expressions —
+//! a reference or template over values the source can lend ([`Iteration::lend`]) — it
+//! writes the values straight into the arena and skips [`evaluate`].
 
+use crate::arena::{TermArena, TermId, Text};
 use crate::model::{Expression, FunctionCall, TemplatePart, TermMap, TermType};
-use crate::source::{DataError, Iteration};
-use crate::template::{iri_safe, uri_safe};
+use crate::source::{DataError, Iteration, Lent};
+use crate::template::{iri_safe, push_iri_safe, push_uri_safe, push_verbatim, uri_safe};
 use crate::value::{Value, ValueKind, canonical_double, check_lexical};
 use crate::vocab;
-use oxrdf::{BlankNode, GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
+use oxrdf::{Literal, NamedNode, NamedNodeRef, Term, TermRef};
+use smallvec::{SmallVec, smallvec};
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::ops::Range;
 
 /// What term generation needs besides the iteration.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +52,7 @@ fn field_of(expression: &Expression) -> Option<String> {
 
 /// Whether a term map's `rml:condition` (if any) holds for this iteration: at least one
 /// value of the condition function is `true`.
+#[inline]
 pub(crate) fn condition_holds(map: &TermMap, iteration: &dyn Iteration) -> Result<bool, DataError> {
     let Some(condition) = &map.condition else {
         return Ok(true);
@@ -179,162 +185,329 @@ pub(crate) fn evaluate_strings(
         .collect())
 }
 
-/// Generates the RDF terms of a term map for one iteration (empty when null).
+/// Generates the RDF terms of a term map for one iteration as owned terms (empty when
+/// null): for the join index, which keeps parents' subjects for the whole run.
 pub(crate) fn generate(
     map: &TermMap,
     iteration: &dyn Iteration,
     env: Env<'_>,
 ) -> Result<Vec<Term>, DataError> {
+    let mut arena = TermArena::default();
+    let ids = generate_into(map, iteration, env, &mut arena)?;
+    Ok(ids.map(|id| arena.get(id).into_owned()).collect())
+}
+
+/// The values of one term map before they become terms: their text in the arena and what
+/// kind of source value each was.
+type Values<'m> = SmallVec<[(Text<'m>, ValueKind); 2]>;
+
+/// Generates the RDF terms of a term map for one iteration into the record's arena and
+/// returns their ids (empty when null). The common cases — a CSV cell or JSON string as a
+/// literal, a template IRI — copy the value once, into the arena, and allocate nothing.
+pub(crate) fn generate_into<'m>(
+    map: &'m TermMap,
+    iteration: &dyn Iteration,
+    env: Env<'_>,
+    arena: &mut TermArena<'m>,
+) -> Result<Range<TermId>, DataError> {
+    let start = arena.next_id();
     if !condition_holds(map, iteration)? {
-        return Ok(Vec::new());
+        return Ok(start..start);
     }
-    let values = match &map.expression {
+    let values: Values<'m> = match &map.expression {
         Expression::FreshBlankNode(n) => {
-            return Ok(vec![
-                BlankNode::new_unchecked(format!("n{n}-{}", env.record)).into(),
-            ]);
+            let mark = arena.mark();
+            // Writing to a String cannot fail.
+            let _ = write!(arena.buffer(), "n{n}-{}", env.record);
+            let label = Text::Span(mark, arena.mark());
+            arena.blank(label);
+            return Ok(arena.since(start));
         }
         Expression::Constant(Term::Literal(l))
             if map.language.is_some() || map.datatype.is_some() =>
         {
-            vec![Value::string(l.value())]
+            smallvec![(Text::Static(l.value()), ValueKind::String)]
         }
-        Expression::Constant(term) => return Ok(vec![term.clone()]),
-        expression => {
-            let transform = match map.term_type {
-                TermType::Iri => iri_safe,
-                TermType::Uri => uri_safe,
-                _ => keep,
-            };
-            evaluate(expression, iteration, transform)?
+        Expression::Constant(term) => {
+            arena.borrowed(term.as_ref());
+            return Ok(arena.since(start));
         }
+        expression => values_into(expression, map.term_type, iteration, arena)?,
     };
     if values.is_empty() {
-        return Ok(Vec::new());
+        return Ok(start..start);
     }
-    let field = field_of(&map.expression);
     let error = |reason: String| DataError {
-        field: field.clone(),
+        field: field_of(&map.expression),
         reason,
     };
     match map.term_type {
-        TermType::Iri | TermType::Uri | TermType::UnsafeIri => values
-            .into_iter()
-            .map(|v| {
-                make_iri_owned(v.lexical, map.term_type, env.base)
-                    .map(Term::from)
-                    .map_err(error)
-            })
-            .collect(),
-        TermType::BlankNode => Ok(values
-            .iter()
-            .map(|v| BlankNode::new_unchecked(blank_node_id(&v.lexical)).into())
-            .collect()),
-        TermType::Literal => literals(map, values, iteration, env),
+        TermType::Iri | TermType::Uri | TermType::UnsafeIri => {
+            for (text, _) in &values {
+                let value = arena.str(*text);
+                let valid = map.iri_always_valid
+                    || (map.term_type != TermType::UnsafeIri
+                        && (map.term_type == TermType::Iri || value.is_ascii())
+                        && NamedNodeRef::new(value).is_ok());
+                if valid {
+                    arena.iri(*text);
+                } else {
+                    let iri = make_iri(value, map.term_type, env.base).map_err(error)?;
+                    arena.owned(iri.into());
+                }
+            }
+            Ok(arena.since(start))
+        }
+        TermType::BlankNode => {
+            for (text, _) in &values {
+                let value = arena.str(*text);
+                if !value.is_empty() && value.chars().all(keeps_in_label) {
+                    arena.blank(*text);
+                } else {
+                    let label = blank_node_id(value);
+                    let label = arena.push_text(&label);
+                    arena.blank(label);
+                }
+            }
+            Ok(arena.since(start))
+        }
+        TermType::Literal => literals_into(map, &values, iteration, env, arena),
     }
 }
 
-fn literals(
-    map: &TermMap,
-    values: Vec<Value>,
+/// Appends an (encoded) value to a template result in the arena.
+type PushValue = fn(&mut String, &str);
+
+/// Encodes a value for a template result outside the arena.
+type Transform = fn(&str) -> Cow<'_, str>;
+
+/// Evaluates a reference or template into the arena (other expressions, several values and
+/// typed values go through [`evaluate`] and are copied in).
+fn values_into<'m>(
+    expression: &Expression,
+    term_type: TermType,
+    iteration: &dyn Iteration,
+    arena: &mut TermArena<'m>,
+) -> Result<Values<'m>, DataError> {
+    let (push, transform): (PushValue, Transform) = match term_type {
+        TermType::Iri => (push_iri_safe, iri_safe),
+        TermType::Uri => (push_uri_safe, uri_safe),
+        _ => (push_verbatim, keep),
+    };
+    match expression {
+        Expression::Reference(reference) => match iteration.lend(reference) {
+            Lent::Null => return Ok(SmallVec::new()),
+            Lent::Text(value) => {
+                return Ok(smallvec![(arena.push_text(value), ValueKind::String)]);
+            }
+            Lent::Evaluate => {}
+        },
+        Expression::Template(parts) => {
+            let mark = arena.mark();
+            let mut lent = true;
+            for part in parts {
+                match part {
+                    TemplatePart::Text(text) => arena.buffer().push_str(text),
+                    TemplatePart::Reference(reference) => match iteration.lend(reference) {
+                        Lent::Null => {
+                            arena.truncate(mark);
+                            return Ok(SmallVec::new());
+                        }
+                        Lent::Text(value) => push(arena.buffer(), value),
+                        Lent::Evaluate => {
+                            lent = false;
+                            break;
+                        }
+                    },
+                }
+            }
+            if lent {
+                return Ok(smallvec![(
+                    Text::Span(mark, arena.mark()),
+                    ValueKind::String
+                )]);
+            }
+            arena.truncate(mark);
+        }
+        _ => {}
+    }
+    Ok(evaluate(expression, iteration, transform)?
+        .into_iter()
+        .map(|value| (arena.push_text(&value.lexical), value.kind))
+        .collect())
+}
+
+/// A language map's tag when it is a constant already in normal form (the parser lowers
+/// constant tags): used as it is, without a check per record.
+fn constant_language(map: &TermMap) -> Option<&str> {
+    match &map.expression {
+        Expression::Constant(Term::Literal(tag))
+            if map.condition.is_none() && !tag.value().bytes().any(|b| b.is_ascii_uppercase()) =>
+        {
+            Some(tag.value())
+        }
+        _ => None,
+    }
+}
+
+/// A datatype map's IRI when it is a constant.
+fn constant_datatype(map: &TermMap) -> Option<&NamedNode> {
+    match &map.expression {
+        Expression::Constant(Term::NamedNode(datatype)) if map.condition.is_none() => {
+            Some(datatype)
+        }
+        _ => None,
+    }
+}
+
+fn literals_into<'m>(
+    map: &'m TermMap,
+    values: &Values<'m>,
     iteration: &dyn Iteration,
     env: Env<'_>,
-) -> Result<Vec<Term>, DataError> {
+    arena: &mut TermArena<'m>,
+) -> Result<Range<TermId>, DataError> {
     if let Some(language_map) = &map.language {
+        let start = arena.next_id();
+        if let Some(tag) = constant_language(language_map) {
+            for (text, _) in values {
+                arena.lang(*text, Text::Static(tag));
+            }
+            return Ok(arena.since(start));
+        }
         let tags = evaluate_strings(language_map, iteration)?;
-        let mut out = Vec::with_capacity(values.len() * tags.len());
-        // Each tag is validated (and normalised) once per call, not once per value.
-        let mut normalised = Vec::with_capacity(tags.len());
         for tag in tags {
             let checked =
                 Literal::new_language_tagged_literal("", tag.as_str()).map_err(|e| DataError {
                     field: field_of(&language_map.expression),
                     reason: format!("`{tag}` is not a valid language tag: {e}"),
                 })?;
-            normalised.push(checked.language().unwrap_or_default().to_owned());
-        }
-        for value in values {
-            if let [tag] = normalised.as_slice() {
-                out.push(
-                    Literal::new_language_tagged_literal_unchecked(value.lexical, tag.as_str())
-                        .into(),
-                );
-                continue;
-            }
-            for tag in &normalised {
-                out.push(
-                    Literal::new_language_tagged_literal_unchecked(
-                        value.lexical.clone(),
-                        tag.as_str(),
-                    )
-                    .into(),
-                );
+            let tag = arena.push_text(checked.language().unwrap_or_default());
+            for (text, _) in values {
+                arena.lang(*text, tag);
             }
         }
-        return Ok(out);
+        return Ok(arena.since(start));
     }
     if let Some(datatype_map) = &map.datatype {
-        let datatypes = generate(datatype_map, iteration, env)?;
-        let mut out = Vec::with_capacity(values.len() * datatypes.len());
-        for datatype in datatypes {
-            let Term::NamedNode(datatype) = datatype else {
-                return Err(DataError {
-                    field: field_of(&datatype_map.expression),
-                    reason: format!("the datatype map generated {datatype}, not an IRI"),
-                });
-            };
-            if datatype.as_str() == vocab::RDF_LANG_STRING {
-                return Err(DataError {
-                    field: field_of(&datatype_map.expression),
-                    reason: "rdf:langString cannot be given as a datatype (use a language map)"
-                        .into(),
-                });
+        if let Some(datatype) = constant_datatype(datatype_map) {
+            let start = arena.next_id();
+            for (text, kind) in values {
+                let text = typed_lexical(*text, kind, datatype.as_ref(), &map.expression, arena)?;
+                arena.typed(text, Text::Static(datatype.as_str()));
             }
-            for value in &values {
-                check_lexical(datatype.as_str(), &value.lexical).map_err(|reason| DataError {
-                    field: field_of(&map.expression),
-                    reason,
-                })?;
-                out.push(
-                    Literal::new_typed_literal(lexical_for(value, &datatype), datatype.clone())
-                        .into(),
-                );
+            return Ok(arena.since(start));
+        }
+        let datatypes = generate_into(datatype_map, iteration, env, arena)?;
+        let datatypes: Vec<NamedNode> = datatypes
+            .map(|id| match arena.get(id) {
+                TermRef::NamedNode(datatype) => Ok(datatype.into_owned()),
+                other => Err(DataError {
+                    field: field_of(&datatype_map.expression),
+                    reason: format!("the datatype map generated {other}, not an IRI"),
+                }),
+            })
+            .collect::<Result<_, _>>()?;
+        let start = arena.next_id();
+        for datatype in datatypes {
+            for (text, kind) in values {
+                let text = typed_lexical(*text, kind, datatype.as_ref(), &map.expression, arena)?;
+                let literal =
+                    Literal::new_typed_literal(arena.str(text).to_owned(), datatype.clone());
+                arena.owned(literal.into());
             }
         }
-        return Ok(out);
+        return Ok(arena.since(start));
     }
-    Ok(values
-        .into_iter()
-        .map(|v| v.into_natural_literal().into())
-        .collect())
+    let start = arena.next_id();
+    for (text, kind) in values {
+        if *kind == ValueKind::String {
+            arena.simple(*text);
+        } else {
+            let value = Value {
+                lexical: arena.str(*text).to_owned(),
+                kind: kind.clone(),
+            };
+            arena.owned(value.into_natural_literal().into());
+        }
+    }
+    Ok(arena.since(start))
 }
 
-/// The lexical form of a value under a datatype map: a number read from JSON becomes the
-/// canonical form of `xsd:double` / `xsd:float` (`37` → `3.7E1`), since it is a number, not
-/// text; any other value keeps its natural lexical form.
-fn lexical_for(value: &Value, datatype: &NamedNode) -> String {
+/// Checks a value against the datatype a datatype map gives and returns its lexical form
+/// under it: a number read from JSON becomes the canonical form of `xsd:double` /
+/// `xsd:float` (`37` → `3.7E1`), since it is a number, not text; any other value keeps its
+/// natural lexical form.
+fn typed_lexical<'m>(
+    text: Text<'m>,
+    kind: &ValueKind,
+    datatype: NamedNodeRef<'_>,
+    expression: &Expression,
+    arena: &mut TermArena<'m>,
+) -> Result<Text<'m>, DataError> {
+    if datatype.as_str() == vocab::RDF_LANG_STRING {
+        return Err(DataError {
+            field: None,
+            reason: "rdf:langString cannot be given as a datatype (use a language map)".into(),
+        });
+    }
+    let value = arena.str(text);
+    check_lexical(datatype.as_str(), value).map_err(|reason| DataError {
+        field: field_of(expression),
+        reason,
+    })?;
     let floating = matches!(
         datatype.as_str().strip_prefix(vocab::XSD_NS),
         Some("double" | "float")
     );
     if floating
-        && matches!(value.kind, ValueKind::Integer | ValueKind::Double)
-        && let Ok(number) = value.lexical.parse::<f64>()
+        && matches!(kind, ValueKind::Integer | ValueKind::Double)
+        && let Ok(number) = value.parse::<f64>()
     {
-        return canonical_double(number);
+        return Ok(arena.push_text(&canonical_double(number)));
     }
-    value.lexical.clone()
+    Ok(text)
 }
 
-/// [`make_iri`] for an owned value: a valid absolute IRI is moved into the node, not copied.
-fn make_iri_owned(value: String, term_type: TermType, base: &str) -> Result<NamedNode, String> {
-    if term_type == TermType::UnsafeIri || (term_type == TermType::Uri && !value.is_ascii()) {
-        return make_iri(&value, term_type, base);
+/// Whether every IRI a template map generates is valid whatever values are inserted, so
+/// that term generation need not parse each one. True when the template's text before its
+/// first reference is a scheme and an authority that is already closed (`https://host/…`)
+/// or a scheme and a non-empty path that does not start with `/` (`urn:x:…`), and the
+/// template is a valid IRI with every reference replaced by an empty, a plain and a
+/// percent-encoded value: IRI-safe (and URI-safe) values are made only of `iunreserved`
+/// characters and percent-encodings, which are valid anywhere in a path, query or fragment
+/// where a plain value is. A URI map's template text must also be ASCII.
+pub(crate) fn template_always_valid(expression: &Expression, term_type: TermType) -> bool {
+    let Expression::Template(parts) = expression else {
+        return false;
+    };
+    if !matches!(term_type, TermType::Iri | TermType::Uri) {
+        return false;
     }
-    if NamedNodeRef::new(&value).is_ok() {
-        return Ok(NamedNode::new_unchecked(value));
+    let Some(TemplatePart::Text(prefix)) = parts.first() else {
+        return false;
+    };
+    if !has_scheme(prefix) {
+        return false;
     }
-    make_iri(&value, term_type, base)
+    let Some((_, rest)) = prefix.split_once(':') else {
+        return false;
+    };
+    let past_authority = match rest.strip_prefix("//") {
+        Some(authority) => authority.contains(['/', '?', '#']),
+        None => !rest.is_empty() && !rest.starts_with('/'),
+    };
+    past_authority
+        && ["", "x", "%41"].iter().all(|sample| {
+            let iri: String = parts
+                .iter()
+                .map(|part| match part {
+                    TemplatePart::Text(text) => text.as_str(),
+                    TemplatePart::Reference(_) => sample,
+                })
+                .collect();
+            (term_type == TermType::Iri || iri.is_ascii()) && NamedNodeRef::new(&iri).is_ok()
+        })
 }
 
 /// Whether a string starts with an IRI scheme (`scheme:`).
@@ -434,32 +607,6 @@ pub(crate) fn blank_node_id(value: &str) -> String {
     out
 }
 
-/// Converts a generated term to a subject; literals never get here (the mapping was
-/// validated), but a data error is returned rather than a panic.
-pub(crate) fn to_subject(term: Term) -> Result<NamedOrBlankNode, DataError> {
-    match term {
-        Term::NamedNode(n) => Ok(n.into()),
-        Term::BlankNode(b) => Ok(b.into()),
-        Term::Literal(l) => Err(DataError::new(
-            None,
-            format!("a literal ({l}) cannot be a subject"),
-        )),
-    }
-}
-
-/// Converts a generated term to a graph name; `rml:defaultGraph` is the default graph.
-pub(crate) fn to_graph(term: Term) -> Result<GraphName, DataError> {
-    match term {
-        Term::NamedNode(n) if n.as_str() == vocab::DEFAULT_GRAPH => Ok(GraphName::DefaultGraph),
-        Term::NamedNode(n) => Ok(n.into()),
-        Term::BlankNode(b) => Ok(b.into()),
-        Term::Literal(l) => Err(DataError::new(
-            None,
-            format!("a literal ({l}) cannot name a graph"),
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,7 +640,10 @@ mod tests {
         assert_eq!(blank_node_id("器物-001"), "器物_2D001");
         assert_eq!(blank_node_id("縱206.3公分，橫"), "縱206_2E3公分，橫");
         for value in ["", "器物", "-x", "a.b", "1", "é", "\u{2FF0}"] {
-            assert!(BlankNode::new(blank_node_id(value)).is_ok(), "{value}");
+            assert!(
+                oxrdf::BlankNode::new(blank_node_id(value)).is_ok(),
+                "{value}"
+            );
         }
     }
 

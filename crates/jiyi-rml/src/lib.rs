@@ -179,13 +179,19 @@
 //! - **Duplicates**: by default every distinct quad is emitted once per run (RML's output is
 //!   a set), using 128-bit XXH3 fingerprints of the quad's `Hash` encoding, computed in one
 //!   pass ([`QuadSet`]); see [`Deduplication`]. A sink may take run-wide deduplication over
-//!   ([`Deduplication::SinkDeduplicates`]): `jiyi map` does it on its writer thread, together
-//!   with serialization, so that mapping and writing use two cores while the output stays
-//!   byte for byte that of a single-threaded run (batches keep their order).
-//! - **Speed of term generation**: values are moved, not copied, into the terms they become
-//!   (a single-valued template reference is appended in place; an IRI that validates is
-//!   moved into its node); a language map's tags are validated once per record, not once
-//!   per value; maps without graph maps share one default-graph list.
+//!   ([`Deduplication::SinkDeduplicates`]): `jiyi map` does it on its writer thread, on the
+//!   N-Quads lines ([`QuadSet::insert_all_serialized`]), so that mapping and writing use two
+//!   cores while the output stays byte for byte that of a single-threaded run (batches keep
+//!   their order). Within a record, quads are compared only when they can repeat: a CSV
+//!   record whose (predicate, object) maps differ in constant predicate, term kind, language
+//!   or datatype cannot yield one quad twice, which is decided once per triples map.
+//! - **Speed of term generation**: nothing is allocated per quad. A record's terms are
+//!   written into one reused buffer (constants and join parents are borrowed), quads are
+//!   index tuples into it, and the sink is lent [`oxrdf::QuadRef`]s. CSV cells (and single
+//!   JSON strings) are lent by the source and copied once, into that buffer; a template IRI
+//!   whose fixed text puts every value in the path, query or fragment is valid whatever the
+//!   (IRI-safe) values, so it is checked at load rather than parsed per record; a constant
+//!   language tag is normalised at load; a CSV column is looked up by name once per reader.
 //! - **Blank nodes**: a blank node from a template or reference is labelled from its value
 //!   (letters, CJK included, and digits kept; other characters as `_XX` per UTF-8 byte), so
 //!   the same value gives the same node in every triples map and on every run; a blank node
@@ -208,7 +214,9 @@
 //!   strings; function results keep the datatype their literal has. A JSON number given
 //!   `xsd:double` or `xsd:float` by a datatype map is written in canonical form (`3.7E1`).
 
+mod arena;
 mod dedup;
+mod distinct;
 mod engine;
 mod error;
 mod eval;

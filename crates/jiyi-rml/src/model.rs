@@ -102,6 +102,10 @@ pub(crate) struct TermMap {
     pub(crate) condition: Option<Box<FunctionCall>>,
     /// `rml:logicalTarget`s: indexes into [`crate::Mapping`]'s targets.
     pub(crate) targets: Vec<usize>,
+    /// Whether every IRI this (template) map can generate is valid whatever the inserted
+    /// values, decided once at load (see [`crate::eval::template_always_valid`]), so the
+    /// IRIs are not parsed again for every record.
+    pub(crate) iri_always_valid: bool,
 }
 
 impl TermMap {

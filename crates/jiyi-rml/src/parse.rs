@@ -97,6 +97,8 @@ struct Doc<'a> {
     working_dir: PathBuf,
     index: Index,
     fresh_counter: usize,
+    /// How many references were compiled so far: the next one's [`Reference::id`].
+    references: std::cell::Cell<usize>,
     /// Every `rml:namespace` declaration in the document (XPath prefixes).
     namespaces: Namespaces,
     functions: &'a FunctionRegistry,
@@ -168,6 +170,7 @@ pub(crate) fn parse(
         working_dir,
         index,
         fresh_counter: 0,
+        references: std::cell::Cell::new(0),
         namespaces: Namespaces::default(),
         functions,
         targets: Vec::new(),
@@ -999,6 +1002,7 @@ impl Doc<'_> {
                     datatype: None,
                     condition: None,
                     targets: Vec::new(),
+                    iri_always_valid: false,
                 })
             }
             ([other], []) => Err(self.error(
@@ -1041,9 +1045,12 @@ impl Doc<'_> {
         let compiled = format
             .compile_reference(text, &self.namespaces)
             .map_err(|message| self.error(location, message))?;
+        let id = self.references.get();
+        self.references.set(id + 1);
         Ok(Reference {
             text: text.to_owned(),
             compiled,
+            id,
         })
     }
 
@@ -1069,6 +1076,7 @@ impl Doc<'_> {
             datatype: None,
             condition: None,
             targets: Vec::new(),
+            iri_always_valid: false,
         })
     }
 
@@ -1331,10 +1339,12 @@ impl Doc<'_> {
             }
         };
         let targets = self.logical_targets(&node, location)?;
+        let iri_always_valid = crate::eval::template_always_valid(&expression, term_type);
         Ok(TermMap {
             location: location.to_owned(),
             expression,
             term_type,
+            iri_always_valid,
             language: language.map(Box::new),
             datatype: datatype.map(Box::new),
             condition,
@@ -1365,12 +1375,13 @@ impl Doc<'_> {
                 self.check_constant(constant, Position::Language, &location)?;
                 Ok(Some(TermMap {
                     location,
-                    expression: Expression::Constant(constant.clone()),
+                    expression: Expression::Constant(normalised_language(constant)),
                     term_type: TermType::Literal,
                     language: None,
                     datatype: None,
                     condition: None,
                     targets: Vec::new(),
+                    iri_always_valid: false,
                 }))
             }
             ([], [map]) => Ok(Some(self.term_map(
@@ -1794,6 +1805,17 @@ fn indexed(location: &str, predicate: &str, k: usize, count: usize) -> String {
         format!("{location} {predicate}[{}]", k + 1)
     } else {
         format!("{location} {predicate}")
+    }
+}
+
+/// A constant language tag in oxrdf's normal form (lower case), so term generation can use
+/// it as it is, without normalising it per record.
+fn normalised_language(constant: &Term) -> Term {
+    match constant {
+        Term::Literal(l) if l.datatype() == oxrdf::vocab::xsd::STRING => {
+            Literal::new_simple_literal(l.value().to_ascii_lowercase()).into()
+        }
+        other => other.clone(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Where a run's output goes: quads, rejects and the summary that counts them.
 
-use oxrdf::Quad;
+use oxrdf::{Quad, QuadRef};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -11,10 +11,12 @@ pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
 /// Receives a run's output as it is produced, so that nothing has to be held in memory.
 ///
 /// Quads from one record arrive together, after the record was fully mapped; a rejected
-/// record sends no quads, only its [`Reject`].
+/// record sends no quads, only its [`Reject`]. Quads are lent: the engine builds a record's
+/// terms in a buffer it reuses, so a sink that keeps a quad copies it (`into_owned`), and a
+/// sink that writes it out copies nothing.
 pub trait QuadSink {
     /// Takes one generated quad.
-    fn quad(&mut self, quad: Quad) -> Result<(), SinkError>;
+    fn quad(&mut self, quad: QuadRef<'_>) -> Result<(), SinkError>;
     /// Takes one rejected record (it produced nothing).
     fn reject(&mut self, reject: Reject) -> Result<(), SinkError>;
 }
@@ -36,8 +38,8 @@ impl CollectingSink {
 }
 
 impl QuadSink for CollectingSink {
-    fn quad(&mut self, quad: Quad) -> Result<(), SinkError> {
-        self.quads.push(quad);
+    fn quad(&mut self, quad: QuadRef<'_>) -> Result<(), SinkError> {
+        self.quads.push(quad.into_owned());
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 //! every quad goes to the run's sink (an ingest stores everything in its dataset graph).
 
 use crate::error::RmlError;
-use oxrdf::{GraphName, Quad};
+use oxrdf::{GraphNameRef, QuadRef};
 use oxrdfio::{RdfFormat, RdfSerializer, WriterQuadSerializer};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -113,16 +113,17 @@ impl TargetWriters {
     }
 
     /// Writes a quad to target `index` (triple syntaxes drop the graph name).
-    pub(crate) fn write(&mut self, index: usize, quad: &Quad) -> Result<(), RmlError> {
+    pub(crate) fn write(&mut self, index: usize, quad: QuadRef<'_>) -> Result<(), RmlError> {
         let Some((writer, datasets, path)) = self.writers.get_mut(index) else {
             return Ok(());
         };
         let result = if *datasets || quad.graph_name.is_default_graph() {
             writer.serialize_quad(quad)
         } else {
-            let mut triple = quad.clone();
-            triple.graph_name = GraphName::DefaultGraph;
-            writer.serialize_quad(&triple)
+            writer.serialize_quad(QuadRef {
+                graph_name: GraphNameRef::DefaultGraph,
+                ..quad
+            })
         };
         result.map_err(|e| RmlError::TargetIo {
             path: path.clone(),

@@ -110,18 +110,46 @@ fn percent_encode_where(value: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str
         return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len() + 8);
-    let mut buf = [0u8; 4];
-    for c in value.chars() {
-        if keep(c) {
-            out.push(c);
-        } else {
-            for byte in c.encode_utf8(&mut buf).bytes() {
-                // Writing to a String cannot fail.
-                let _ = write!(out, "%{byte:02X}");
-            }
-        }
-    }
+    push_encoded_where(&mut out, value, keep);
     Cow::Owned(out)
+}
+
+fn push_encoded_where(out: &mut String, value: &str, keep: impl Fn(char) -> bool) {
+    // The common identifier is ASCII letters, digits and `-._~`: kept whole, checked by byte.
+    if value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+    {
+        out.push_str(value);
+        return;
+    }
+    // Runs of kept characters are copied at once.
+    let mut rest = value;
+    while let Some((at, c)) = rest.char_indices().find(|&(_, c)| !keep(c)) {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let mut buf = [0u8; 4];
+        for byte in c.encode_utf8(&mut buf).bytes() {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "%{byte:02X}");
+        }
+        rest = rest.get(at + c.len_utf8()..).unwrap_or_default();
+    }
+    out.push_str(rest);
+}
+
+/// Appends the IRI-safe version of a value ([`iri_safe`]) to a template result.
+pub(crate) fn push_iri_safe(out: &mut String, value: &str) {
+    push_encoded_where(out, value, is_iunreserved);
+}
+
+/// Appends the URI-safe version of a value ([`uri_safe`]) to a template result.
+pub(crate) fn push_uri_safe(out: &mut String, value: &str) {
+    push_encoded_where(out, value, is_unreserved);
+}
+
+/// Appends a value to a template result as it is (literal and blank-node templates).
+pub(crate) fn push_verbatim(out: &mut String, value: &str) {
+    out.push_str(value);
 }
 
 /// The IRI-safe version of a value: every character outside `iunreserved` is UTF-8 encoded
@@ -209,6 +237,22 @@ mod tests {
         assert_eq!(iri_safe("器物-001"), "器物-001");
         assert_eq!(iri_safe("故宮/書畫"), "故宮%2F書畫");
         assert!(matches!(iri_safe("plain"), Cow::Borrowed(_)));
+        for value in [
+            "42",
+            "Hello World!",
+            "Zoë Krüger",
+            "故宮/書畫",
+            "",
+            "%",
+            "a b c",
+        ] {
+            let mut pushed = String::from("x/");
+            push_iri_safe(&mut pushed, value);
+            assert_eq!(pushed, format!("x/{}", iri_safe(value)));
+            let mut pushed = String::new();
+            push_uri_safe(&mut pushed, value);
+            assert_eq!(pushed, uri_safe(value));
+        }
     }
 
     #[test]

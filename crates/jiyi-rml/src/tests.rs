@@ -581,7 +581,7 @@ fn triples_map_without_source_maps_constants_once() {
 fn sink_errors_stop_the_run() {
     struct Failing;
     impl crate::QuadSink for Failing {
-        fn quad(&mut self, _: oxrdf::Quad) -> Result<(), crate::SinkError> {
+        fn quad(&mut self, _: oxrdf::QuadRef<'_>) -> Result<(), crate::SinkError> {
             Err("disk full".into())
         }
         fn reject(&mut self, _: crate::Reject) -> Result<(), crate::SinkError> {
@@ -915,4 +915,136 @@ fn registered_functions_extend_mappings() {
     assert_eq!(sink.rejects[0].position, RecordPosition::Line(3));
     assert_eq!(sink.rejects[0].field.as_deref(), Some("<urn:jiyi:minguo>"));
     assert!(sink.rejects[0].reason.contains("乾隆十年"));
+}
+
+fn execute_record_dedup(dir: &TempDir, mapping: &str) -> CollectingSink {
+    let mapping = load(dir, mapping).unwrap_or_else(|e| panic!("mapping should load: {e}"));
+    let mut sink = CollectingSink::new();
+    run(
+        &mapping,
+        &RunOptions {
+            base_iri: Some(BASE.into()),
+            deduplicate: crate::Deduplication::Record,
+            ..RunOptions::default()
+        },
+        &mut sink,
+    )
+    .unwrap_or_else(|e| panic!("run should succeed: {e}"));
+    sink
+}
+
+#[test]
+fn equal_quads_of_one_record_are_written_once() {
+    // Two maps that can give the same quad (same predicate, same language) and a join whose
+    // two parent rows share a subject: per-record elimination must still catch both.
+    let dir = dir_with(&[
+        (
+            "a.csv",
+            b"id,zh,alt,who\n1,\xe7\x93\xb7,\xe7\x93\xb7,p\n2,\xe7\x8e\x89,jade,p\n",
+        ),
+        ("people.csv", b"pid,name\np,A\np,B\n"),
+    ]);
+    let mapping = format!(
+        "{}{}",
+        csv_map(
+            "a.csv",
+            "",
+            "rml:subjectMap [ rml:template \"id/{id}\" ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:label; rml:objectMap [ rml:reference \"zh\"; rml:language \"zh-Hant\" ] ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:label; rml:objectMap [ rml:reference \"alt\"; rml:language \"zh-hant\" ] ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:by; rml:objectMap [ rml:parentTriplesMap <#P>; \
+               rml:joinCondition [ rml:child \"who\"; rml:parent \"pid\" ] ] ]",
+        ),
+        "<#P> rml:logicalSource [ rml:source [ a rml:RelativePathSource; rml:root rml:MappingDirectory; \
+         rml:path \"people.csv\" ]; rml:referenceFormulation rml:CSV ];\n\
+         rml:subjectMap [ rml:template \"agent/{pid}\" ] .\n"
+    );
+    let sink = execute_record_dedup(&dir, &mapping);
+    let lines: Vec<String> = sink.quads.iter().map(ToString::to_string).collect();
+    let expected = [
+        "<https://data.example.tw/id/1> <http://example.com/label> \"瓷\"@zh-hant",
+        "<https://data.example.tw/id/1> <http://example.com/by> <https://data.example.tw/agent/p>",
+        "<https://data.example.tw/id/2> <http://example.com/label> \"玉\"@zh-hant",
+        "<https://data.example.tw/id/2> <http://example.com/label> \"jade\"@zh-hant",
+        "<https://data.example.tw/id/2> <http://example.com/by> <https://data.example.tw/agent/p>",
+    ];
+    assert_eq!(lines, expected);
+    // Without the second label map the records' quads are distinct by construction and are
+    // not compared; the join's repeated parent subject must still give one quad.
+    let mapping = mapping.replace(
+        "rml:predicateObjectMap [ rml:predicate ex:label; rml:objectMap [ rml:reference \"alt\"; rml:language \"zh-hant\" ] ];\n",
+        "",
+    );
+    let loaded = load(&dir, &mapping).unwrap();
+    assert!(crate::distinct::record_quads_distinct(
+        &loaded.triples_maps[0],
+        &loaded.triples_maps
+    ));
+    let sink = execute_record_dedup(&dir, &mapping);
+    let lines: Vec<String> = sink.quads.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [expected[0], expected[1], expected[2], expected[4]],
+        "{mapping}"
+    );
+}
+
+#[test]
+fn records_are_compared_only_when_quads_can_repeat() {
+    use crate::distinct::record_quads_distinct;
+    let dir = dir_with(&[
+        ("a.csv", b"id,zh,en,m\n1,x,y,z\n"),
+        ("a.json", b"[{\"id\": 1}]"),
+    ]);
+    let distinct = |body: &str| {
+        let mapping = load(&dir, &csv_map("a.csv", "", body)).unwrap();
+        let tms = &mapping.triples_maps;
+        tms.iter()
+            .map(|tm| record_quads_distinct(tm, tms))
+            .collect::<Vec<_>>()
+    };
+    let subject = "rml:subjectMap [ rml:template \"id/{id}\"; rml:class ex:Thing ];\n";
+    // Different predicates, or the same predicate with different languages, datatypes or
+    // kinds of term: no two maps can give the same quad.
+    assert_eq!(
+        distinct(&format!(
+            "{subject}rml:predicateObjectMap [ rml:predicate ex:label; rml:objectMap [ rml:reference \"zh\"; rml:language \"zh-Hant\" ] ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:label; rml:objectMap [ rml:reference \"en\"; rml:language \"en\" ] ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:label; rml:objectMap [ rml:reference \"m\" ] ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:label; rml:objectMap [ rml:reference \"m\"; rml:datatype xsd:integer ] ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:label; rml:objectMap [ rml:template \"m/{{m}}\" ] ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:other; rml:objectMap [ rml:template \"m/{{m}}\" ] ]"
+        )),
+        [true]
+    );
+    // Same predicate, same language: equal values give equal quads.
+    assert_eq!(
+        distinct(&format!(
+            "{subject}rml:predicateObjectMap [ rml:predicate ex:label; rml:objectMap [ rml:reference \"zh\"; rml:language \"en\" ] ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:label; rml:objectMap [ rml:reference \"en\"; rml:language \"EN\" ] ]"
+        )),
+        [false]
+    );
+    // Two IRIs, a predicate from the data, a graph map: anything may repeat.
+    for body in [
+        "rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap [ rml:template \"a/{m}\" ] ];\n\
+         rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap [ rml:template \"b/{m}\" ] ]",
+        "rml:predicateObjectMap [ rml:predicateMap [ rml:reference \"m\" ]; rml:objectMap [ rml:reference \"zh\" ] ];\n\
+         rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap [ rml:reference \"en\" ] ]",
+        "rml:predicateObjectMap [ rml:predicate ex:p; rml:objectMap [ rml:reference \"en\" ]; rml:graph ex:g ]",
+    ] {
+        assert_eq!(distinct(&format!("{subject}{body}")), [false], "{body}");
+    }
+    // A JSON reference may give several values.
+    let json = load(
+        &dir,
+        "<#J> rml:logicalSource [ rml:source [ a rml:RelativePathSource; rml:root rml:MappingDirectory; \
+         rml:path \"a.json\" ]; rml:referenceFormulation rml:JSONPath; rml:iterator \"$[*]\" ];\n\
+         rml:subjectMap [ rml:template \"id/{$.id}\" ] .\n",
+    )
+    .unwrap();
+    assert!(!record_quads_distinct(
+        &json.triples_maps[0],
+        &json.triples_maps
+    ));
 }

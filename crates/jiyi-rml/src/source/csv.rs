@@ -1,13 +1,14 @@
 //! `rml:CSV`: a header row, then one iteration per record, read one record at a time.
 
 use super::{
-    Compiled, DataError, Iteration, IteratorSpec, LogicalSource, Record, RecordCallback,
+    Compiled, DataError, Iteration, IteratorSpec, Lent, LogicalSource, Record, RecordCallback,
     RecordReader, Reference, SourceFormat,
 };
 use crate::error::RmlError;
 use crate::sink::RecordPosition;
 use crate::value::Value;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::io::BufRead;
 
 /// How a CSV file is laid out: the CSVW dialect properties Jiyi honours (`csvw:delimiter`,
@@ -153,7 +154,7 @@ fn open_csv<'s>(source: &'s LogicalSource, triples_map: &str) -> Result<CsvReade
         }
         columns.push(name);
     }
-    let mut index = HashMap::with_capacity(columns.len());
+    let mut index = FxHashMap::default();
     for (i, name) in columns.iter().enumerate() {
         // With duplicate column names the first one wins.
         index.entry(name.clone()).or_insert(i);
@@ -163,6 +164,7 @@ fn open_csv<'s>(source: &'s LogicalSource, triples_map: &str) -> Result<CsvReade
         reader,
         columns,
         index,
+        by_reference: RefCell::new(Vec::new()),
         triples_map: triples_map.to_owned(),
         skipped_lines,
         decoded: source.encoding != encoding_rs::UTF_8,
@@ -188,7 +190,9 @@ struct CsvReader<'s> {
     source: &'s LogicalSource,
     reader: csv::Reader<Box<dyn BufRead>>,
     columns: Vec<String>,
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
+    /// Column index per [`Reference::id`], filled on first use; [`UNRESOLVED`] until then.
+    by_reference: RefCell<Vec<usize>>,
     triples_map: String,
     /// Lines skipped before the CSV reader started (`csvw:skipRows`), added to positions.
     skipped_lines: u64,
@@ -198,28 +202,17 @@ struct CsvReader<'s> {
 
 impl RecordReader for CsvReader<'_> {
     fn for_each_record(&mut self, f: &mut RecordCallback<'_>) -> Result<(), RmlError> {
-        let mut record = csv::ByteRecord::new();
+        // A StringRecord checks UTF-8 once per record, so fields are lent as `&str` without
+        // a second check per reference.
+        let mut record = csv::StringRecord::new();
         loop {
-            match self.reader.read_byte_record(&mut record) {
+            match self.reader.read_record(&mut record) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
                     let line =
                         record.position().map_or(0, csv::Position::line) + self.skipped_lines;
-                    let bad_column = record
-                        .iter()
-                        .position(|field| std::str::from_utf8(field).is_err());
-                    if let Some(i) = bad_column {
-                        f(Record::Malformed {
-                            position: RecordPosition::Line(line),
-                            field: self.columns.get(i).cloned(),
-                            reason: "the value is not valid UTF-8 (declare the file's rml:encoding, e.g. rml:Big5, if it is not UTF-8)".into(),
-                        })?;
-                        continue;
-                    }
                     if self.decoded {
-                        let replaced = record
-                            .iter()
-                            .position(|field| field.windows(3).any(|w| w == "\u{FFFD}".as_bytes()));
+                        let replaced = record.iter().position(|field| field.contains('\u{FFFD}'));
                         if let Some(i) = replaced {
                             f(Record::Malformed {
                                 position: RecordPosition::Line(line),
@@ -236,6 +229,7 @@ impl RecordReader for CsvReader<'_> {
                         record: &record,
                         line,
                         index: &self.index,
+                        by_reference: &self.by_reference,
                         nulls: &self.source.nulls,
                     };
                     f(Record::Iteration(&iteration))?;
@@ -251,6 +245,11 @@ impl RecordReader for CsvReader<'_> {
                                 source: e,
                             });
                         }
+                        csv::ErrorKind::Utf8 { err, .. } => f(Record::Malformed {
+                            position: RecordPosition::Line(line),
+                            field: self.columns.get(err.field()).cloned(),
+                            reason: "the value is not valid UTF-8 (declare the file's rml:encoding, e.g. rml:Big5, if it is not UTF-8)".into(),
+                        })?,
                         csv::ErrorKind::UnequalLengths {
                             expected_len, len, ..
                         } => f(Record::Malformed {
@@ -272,11 +271,51 @@ impl RecordReader for CsvReader<'_> {
     }
 }
 
+/// Marks a reference whose column was not looked up yet.
+const UNRESOLVED: usize = usize::MAX;
+
 struct CsvIteration<'r> {
-    record: &'r csv::ByteRecord,
+    record: &'r csv::StringRecord,
     line: u64,
-    index: &'r HashMap<String, usize>,
+    index: &'r FxHashMap<String, usize>,
+    by_reference: &'r RefCell<Vec<usize>>,
     nulls: &'r [String],
+}
+
+impl CsvIteration<'_> {
+    /// The column a reference names: looked up by name once per reader, then by id.
+    fn column(&self, reference: &Reference) -> Result<usize, DataError> {
+        let mut by_reference = self.by_reference.borrow_mut();
+        if let Some(&column) = by_reference.get(reference.id)
+            && column != UNRESOLVED
+        {
+            return Ok(column);
+        }
+        let Compiled::Column(name) = &reference.compiled else {
+            return Err(DataError::new(Some(&reference.text), "not a CSV reference"));
+        };
+        let Some(&column) = self.index.get(name) else {
+            return Err(DataError::new(Some(&reference.text), "no such column"));
+        };
+        if by_reference.len() <= reference.id {
+            by_reference.resize(reference.id + 1, UNRESOLVED);
+        }
+        if let Some(slot) = by_reference.get_mut(reference.id) {
+            *slot = column;
+        }
+        Ok(column)
+    }
+
+    /// The cell a reference names, `None` when it is null (`rml:null`).
+    fn cell(&self, reference: &Reference) -> Result<Option<&str>, DataError> {
+        let text = self.record.get(self.column(reference)?).unwrap_or_default();
+        // Lengths first: most cells are not null, and `""` (the usual null) needs no compare.
+        let null = self
+            .nulls
+            .iter()
+            .any(|null| null.len() == text.len() && (text.is_empty() || null == text));
+        Ok((!null).then_some(text))
+    }
 }
 
 impl Iteration for CsvIteration<'_> {
@@ -285,18 +324,17 @@ impl Iteration for CsvIteration<'_> {
     }
 
     fn evaluate(&self, reference: &Reference) -> Result<Vec<Value>, DataError> {
-        let Compiled::Column(name) = &reference.compiled else {
-            return Err(DataError::new(Some(&reference.text), "not a CSV reference"));
-        };
-        let Some(&i) = self.index.get(name) else {
-            return Err(DataError::new(Some(&reference.text), "no such column"));
-        };
-        let bytes = self.record.get(i).unwrap_or_default();
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| DataError::new(Some(&reference.text), "the value is not valid UTF-8"))?;
-        if self.nulls.iter().any(|null| null == text) {
-            return Ok(Vec::new());
+        Ok(self
+            .cell(reference)?
+            .map(|text| vec![Value::string(text)])
+            .unwrap_or_default())
+    }
+
+    fn lend(&self, reference: &Reference) -> Lent<'_> {
+        match self.cell(reference) {
+            Ok(Some(text)) => Lent::Text(text),
+            Ok(None) => Lent::Null,
+            Err(_) => Lent::Evaluate,
         }
-        Ok(vec![Value::string(text)])
     }
 }

@@ -188,6 +188,14 @@ impl Read for Decoding {
                 self.out_start += n;
                 return Ok(n);
             }
+            if self.pending_start >= self.pending.len() && self.decoder.is_none() && !self.eof {
+                // UTF-8 after the byte order mark: the bytes pass through without a copy here.
+                let n = self.inner.read(buf)?;
+                if n == 0 {
+                    self.eof = true;
+                }
+                return Ok(n);
+            }
             if self.pending_start >= self.pending.len() {
                 if self.eof {
                     if let Some(decoder) = self.decoder.as_mut() {

@@ -1,7 +1,7 @@
 //! `rml:JSONPath`: RFC 9535 JSONPath iterators and references over a JSON document.
 
 use super::{
-    Compiled, DataError, Iteration, IteratorSpec, LogicalSource, Record, RecordCallback,
+    Compiled, DataError, Iteration, IteratorSpec, Lent, LogicalSource, Record, RecordCallback,
     RecordReader, Reference, SourceFormat,
 };
 use crate::error::RmlError;
@@ -461,5 +461,18 @@ impl Iteration for JsonIteration<'_> {
             values.push(value);
         }
         Ok(values)
+    }
+
+    fn lend(&self, reference: &Reference) -> Lent<'_> {
+        let Compiled::JsonPath(path) = &reference.compiled else {
+            return Lent::Evaluate;
+        };
+        let nodes = path.query(self.node);
+        match (nodes.len(), nodes.first()) {
+            (0, _) | (1, Some(serde_json::Value::Null)) => Lent::Null,
+            (1, Some(serde_json::Value::String(s))) if self.nulls.contains(s) => Lent::Null,
+            (1, Some(serde_json::Value::String(s))) => Lent::Text(s),
+            _ => Lent::Evaluate,
+        }
     }
 }

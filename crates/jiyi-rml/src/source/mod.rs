@@ -35,6 +35,10 @@ pub(crate) struct Reference {
     pub(crate) text: String,
     /// The compiled form.
     pub(crate) compiled: Compiled,
+    /// Numbers the references of a mapping densely from 0, so a reader can keep what it
+    /// resolved per reference in a vector (CSV: the column index) instead of looking the
+    /// expression up by name for every record.
+    pub(crate) id: usize,
 }
 
 /// The formulation-specific compiled form of a reference.
@@ -128,6 +132,24 @@ pub(crate) trait Iteration {
     /// Evaluates a reference: its non-null values, in source order (empty when null or
     /// missing).
     fn evaluate(&self, reference: &Reference) -> Result<Vec<Value>, DataError>;
+    /// The reference's value lent without a copy, when the source can: one string, or
+    /// null. [`Lent::Evaluate`] (the default) sends the caller to [`Iteration::evaluate`],
+    /// which handles every case (several values, typed values, errors). This is the hot
+    /// path of term generation: a CSV cell goes from the record straight into the term.
+    fn lend(&self, _reference: &Reference) -> Lent<'_> {
+        Lent::Evaluate
+    }
+}
+
+/// What [`Iteration::lend`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lent<'a> {
+    /// No value: null or missing.
+    Null,
+    /// Exactly one value, a string, borrowed from the record.
+    Text(&'a str),
+    /// Ask [`Iteration::evaluate`].
+    Evaluate,
 }
 
 /// What a reader hands to the callback for each record.
