@@ -287,15 +287,17 @@ fn index_parent_record(
             _ => return Ok(()),
         }
     }
+    // Ids are u32 to keep the index small; a larger join is refused rather than truncated.
+    let too_many = |what: &str| RmlError::SourceSyntax {
+        path: parent
+            .source
+            .as_ref()
+            .map(|s| s.path.clone())
+            .unwrap_or_default(),
+        message: format!("more than 4 294 967 295 parent {what} in one join"),
+    };
     let Ok(id) = u32::try_from(index.records.len()) else {
-        return Err(RmlError::SourceSyntax {
-            path: parent
-                .source
-                .as_ref()
-                .map(|s| s.path.clone())
-                .unwrap_or_default(),
-            message: "more than 4 294 967 295 parent records in one join".into(),
-        });
+        return Err(too_many("records"));
     };
     let first = index.subjects.len();
     for subject in &subjects {
@@ -311,14 +313,7 @@ fn index_parent_record(
     }
     let range = (u32::try_from(first), u32::try_from(index.subjects.len()));
     let (Ok(first), Ok(last)) = range else {
-        return Err(RmlError::SourceSyntax {
-            path: parent
-                .source
-                .as_ref()
-                .map(|s| s.path.clone())
-                .unwrap_or_default(),
-            message: "more than 4 294 967 295 parent subjects in one join".into(),
-        });
+        return Err(too_many("subjects"));
     };
     index.records.push((first, last));
     let mut key = String::new();

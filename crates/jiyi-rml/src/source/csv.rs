@@ -119,6 +119,8 @@ fn open_csv<'s>(source: &'s LogicalSource, triples_map: &str) -> Result<CsvReade
         skipped_lines += 1;
     }
     let mut reader = csv::ReaderBuilder::new()
+        // The csv crate's own buffer (8 KiB by default) is the one records are parsed from.
+        .buffer_capacity(1 << 16)
         .has_headers(dialect.header)
         .delimiter(dialect.delimiter)
         .quote(dialect.quote)
