@@ -1048,3 +1048,43 @@ fn records_are_compared_only_when_quads_can_repeat() {
         &json.triples_maps
     ));
 }
+
+#[test]
+fn csv_records_keep_their_order_across_parser_batches() {
+    // More records than one batch of the parsing thread (8,192), with malformed records on
+    // both sides of a batch boundary: every record arrives once, in file order, and each
+    // reject names its own line.
+    let mut data = b"id,name\n".to_vec();
+    for i in 1..=20_000_u32 {
+        match i {
+            8_192 | 8_193 | 19_999 => data.extend_from_slice(format!("{i},a,extra\n").as_bytes()),
+            _ => data.extend_from_slice(format!("{i},n{i}\n").as_bytes()),
+        }
+    }
+    let dir = dir_with(&[("a.csv", &data)]);
+    let mapping = csv_map(
+        "a.csv",
+        "",
+        "rml:subjectMap [ rml:template \"x/{id}\" ];\n\
+         rml:predicateObjectMap [ rml:predicate ex:name; rml:objectMap [ rml:reference \"name\" ] ]",
+    );
+    let (summary, sink) = execute(&dir, &mapping);
+    assert_eq!(summary.records_read, 20_000);
+    assert_eq!(summary.records_rejected, 3);
+    let lines: Vec<RecordPosition> = sink.rejects.iter().map(|r| r.position.clone()).collect();
+    // Record i is on line i + 1 (the header is line 1).
+    assert_eq!(
+        lines,
+        [
+            RecordPosition::Line(8_193),
+            RecordPosition::Line(8_194),
+            RecordPosition::Line(20_000)
+        ]
+    );
+    let names: Vec<String> = sink.quads.iter().map(|q| q.object.to_string()).collect();
+    let expected: Vec<String> = (1..=20_000_u32)
+        .filter(|i| ![8_192, 8_193, 19_999].contains(i))
+        .map(|i| format!("\"n{i}\""))
+        .collect();
+    assert_eq!(names, expected);
+}
