@@ -1050,10 +1050,10 @@ fn records_are_compared_only_when_quads_can_repeat() {
 }
 
 #[test]
-fn csv_records_keep_their_order_across_parser_batches() {
-    // More records than one batch of the parsing thread (8,192), with malformed records on
-    // both sides of a batch boundary: every record arrives once, in file order, and each
-    // reject names its own line.
+fn csv_records_keep_their_order_and_lines_over_many_buffers() {
+    // Many reads of the CSV reader's 64 KiB buffer, with malformed records next to each
+    // other and near the end: every record arrives once, in file order, and each reject
+    // names its own line.
     let mut data = b"id,name\n".to_vec();
     for i in 1..=20_000_u32 {
         match i {

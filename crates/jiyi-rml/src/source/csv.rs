@@ -10,7 +10,6 @@ use crate::value::Value;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::io::BufRead;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 /// How a CSV file is laid out: the CSVW dialect properties Jiyi honours (`csvw:delimiter`,
 /// `csvw:quoteChar`, `csvw:doubleQuote`, `csvw:header`, `csvw:headerRowCount`,
@@ -191,7 +190,7 @@ fn header_error(source: &LogicalSource, triples_map: &str, error: csv::Error) ->
 
 struct CsvReader<'s> {
     source: &'s LogicalSource,
-    reader: csv::Reader<Box<dyn BufRead + Send>>,
+    reader: csv::Reader<Box<dyn BufRead>>,
     columns: Vec<String>,
     index: FxHashMap<String, usize>,
     /// Column index per [`Reference::id`], filled on first use; [`UNRESOLVED`] until then.
@@ -203,157 +202,73 @@ struct CsvReader<'s> {
     decoded: bool,
 }
 
-/// One parsed CSV record, or why it could not be parsed.
-type Parsed = Result<csv::StringRecord, csv::Error>;
-
-/// Records per batch handed from the parsing thread to the mapping thread: enough that
-/// waking the other thread (~0.3 ms in a VM) is rare.
-const RECORDS_PER_BATCH: usize = 8192;
-
-/// Parses records into batches on a thread of its own, reusing the records of batches the
-/// mapping thread gives back. Stops at the end of the input, at an I/O error (sent on as
-/// the batch's last item) or when the mapping thread hangs up.
-fn parse_batches(
-    reader: &mut csv::Reader<Box<dyn BufRead + Send>>,
-    to_mapper: SyncSender<Vec<Parsed>>,
-    given_back: Receiver<Vec<Parsed>>,
-) {
-    let mut spare: Vec<csv::StringRecord> = Vec::new();
-    loop {
-        let mut batch = given_back.try_recv().unwrap_or_default();
-        spare.extend(batch.drain(..).filter_map(Result::ok));
-        let mut done = false;
-        while batch.len() < RECORDS_PER_BATCH {
-            let mut record = spare.pop().unwrap_or_default();
-            match reader.read_record(&mut record) {
-                Ok(true) => batch.push(Ok(record)),
-                Ok(false) => {
-                    done = true;
-                    break;
+impl RecordReader for CsvReader<'_> {
+    fn for_each_record(&mut self, f: &mut RecordCallback<'_>) -> Result<(), RmlError> {
+        // A StringRecord checks UTF-8 once per record, so fields are lent as `&str` without
+        // a second check per reference.
+        let mut record = csv::StringRecord::new();
+        loop {
+            match self.reader.read_record(&mut record) {
+                Ok(false) => return Ok(()),
+                Ok(true) => {
+                    let line =
+                        record.position().map_or(0, csv::Position::line) + self.skipped_lines;
+                    if self.decoded {
+                        let replaced = record.iter().position(|field| field.contains('\u{FFFD}'));
+                        if let Some(i) = replaced {
+                            f(Record::Malformed {
+                                position: RecordPosition::Line(line),
+                                field: self.columns.get(i).cloned(),
+                                reason: format!(
+                                    "the value holds a byte sequence that is not valid {}",
+                                    self.source.encoding.name()
+                                ),
+                            })?;
+                            continue;
+                        }
+                    }
+                    let iteration = CsvIteration {
+                        record: &record,
+                        line,
+                        index: &self.index,
+                        by_reference: &self.by_reference,
+                        nulls: &self.source.nulls,
+                    };
+                    f(Record::Iteration(&iteration))?;
                 }
                 Err(error) => {
-                    // After a malformed record the reader goes on; after an I/O error it
-                    // cannot.
-                    done = matches!(error.kind(), csv::ErrorKind::Io(_));
-                    batch.push(Err(error));
-                    if done {
-                        break;
+                    let line = error.position().map_or(0, csv::Position::line) + self.skipped_lines;
+                    let message = error.to_string();
+                    match error.into_kind() {
+                        csv::ErrorKind::Io(e) => {
+                            return Err(RmlError::SourceIo {
+                                path: self.source.path.clone(),
+                                triples_map: self.triples_map.clone(),
+                                source: e,
+                            });
+                        }
+                        csv::ErrorKind::Utf8 { err, .. } => f(Record::Malformed {
+                            position: RecordPosition::Line(line),
+                            field: self.columns.get(err.field()).cloned(),
+                            reason: "the value is not valid UTF-8 (declare the file's rml:encoding, e.g. rml:Big5, if it is not UTF-8)".into(),
+                        })?,
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => f(Record::Malformed {
+                            position: RecordPosition::Line(line),
+                            field: None,
+                            reason: format!(
+                                "the record has {len} fields but the header has {expected_len}"
+                            ),
+                        })?,
+                        _ => f(Record::Malformed {
+                            position: RecordPosition::Line(line),
+                            field: None,
+                            reason: format!("malformed CSV record: {message}"),
+                        })?,
                     }
                 }
             }
-        }
-        if (!batch.is_empty() && to_mapper.send(batch).is_err()) || done {
-            return;
-        }
-    }
-}
-
-impl RecordReader for CsvReader<'_> {
-    /// Parsing (and checking UTF-8) runs on a second thread, a batch of records ahead of the
-    /// mapping; records reach `f` in file order, as before.
-    fn for_each_record(&mut self, f: &mut RecordCallback<'_>) -> Result<(), RmlError> {
-        let (to_mapper, parsed) = sync_channel::<Vec<Parsed>>(2);
-        let (give_back, given_back) = sync_channel::<Vec<Parsed>>(3);
-        let reader = &mut self.reader;
-        let this = RecordHandler {
-            source: self.source,
-            columns: &self.columns,
-            index: &self.index,
-            by_reference: &self.by_reference,
-            triples_map: &self.triples_map,
-            skipped_lines: self.skipped_lines,
-            decoded: self.decoded,
-        };
-        std::thread::scope(|scope| {
-            scope.spawn(move || parse_batches(reader, to_mapper, given_back));
-            let result = (|| {
-                for batch in &parsed {
-                    for item in &batch {
-                        this.handle(item, f)?;
-                    }
-                    // The parser may have enough batches already; then this one is dropped.
-                    let _ = give_back.try_send(batch);
-                }
-                Ok(())
-            })();
-            // Hanging up stops the parser at its next batch.
-            drop(parsed);
-            result
-        })
-    }
-}
-
-/// What handing a parsed record to the callback needs of the reader (everything but the
-/// parser, which runs on its own thread).
-struct RecordHandler<'r> {
-    source: &'r LogicalSource,
-    columns: &'r [String],
-    index: &'r FxHashMap<String, usize>,
-    by_reference: &'r RefCell<Vec<usize>>,
-    triples_map: &'r str,
-    skipped_lines: u64,
-    decoded: bool,
-}
-
-impl RecordHandler<'_> {
-    fn handle(&self, item: &Parsed, f: &mut RecordCallback<'_>) -> Result<(), RmlError> {
-        let record = match item {
-            Ok(record) => record,
-            Err(error) => return self.malformed(error, f),
-        };
-        // A StringRecord checked UTF-8 once for the whole record, so fields are lent as
-        // `&str` without a second check per reference.
-        let line = record.position().map_or(0, csv::Position::line) + self.skipped_lines;
-        if self.decoded {
-            let replaced = record.iter().position(|field| field.contains('\u{FFFD}'));
-            if let Some(i) = replaced {
-                return f(Record::Malformed {
-                    position: RecordPosition::Line(line),
-                    field: self.columns.get(i).cloned(),
-                    reason: format!(
-                        "the value holds a byte sequence that is not valid {}",
-                        self.source.encoding.name()
-                    ),
-                });
-            }
-        }
-        let iteration = CsvIteration {
-            record,
-            line,
-            index: self.index,
-            by_reference: self.by_reference,
-            nulls: &self.source.nulls,
-        };
-        f(Record::Iteration(&iteration))
-    }
-
-    /// A record the parser could not read becomes a reject; an I/O error ends the run.
-    fn malformed(&self, error: &csv::Error, f: &mut RecordCallback<'_>) -> Result<(), RmlError> {
-        let line = error.position().map_or(0, csv::Position::line) + self.skipped_lines;
-        let position = RecordPosition::Line(line);
-        match error.kind() {
-            csv::ErrorKind::Io(e) => Err(RmlError::SourceIo {
-                path: self.source.path.clone(),
-                triples_map: self.triples_map.to_owned(),
-                source: std::io::Error::new(e.kind(), e.to_string()),
-            }),
-            csv::ErrorKind::Utf8 { err, .. } => f(Record::Malformed {
-                position,
-                field: self.columns.get(err.field()).cloned(),
-                reason: "the value is not valid UTF-8 (declare the file's rml:encoding, e.g. rml:Big5, if it is not UTF-8)".into(),
-            }),
-            csv::ErrorKind::UnequalLengths {
-                expected_len, len, ..
-            } => f(Record::Malformed {
-                position,
-                field: None,
-                reason: format!("the record has {len} fields but the header has {expected_len}"),
-            }),
-            _ => f(Record::Malformed {
-                position,
-                field: None,
-                reason: format!("malformed CSV record: {error}"),
-            }),
         }
     }
 }

@@ -86,9 +86,9 @@ pub(crate) fn open(
     path: &Path,
     compression: Compression,
     encoding: &'static Encoding,
-) -> io::Result<Box<dyn BufRead + Send>> {
+) -> io::Result<Box<dyn BufRead>> {
     let file = BufReader::with_capacity(1 << 16, File::open(path)?);
-    let raw: Box<dyn Read + Send> = match compression {
+    let raw: Box<dyn Read> = match compression {
         Compression::None => Box::new(file),
         Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(file)),
         Compression::Zip => Box::new(first_zip_entry(file)?),
@@ -107,7 +107,7 @@ pub(crate) fn open(
 
 /// A reader that converts any encoding to UTF-8 on the fly.
 struct Decoding {
-    inner: Box<dyn Read + Send>,
+    inner: Box<dyn Read>,
     /// `None` while the input is UTF-8 (bytes pass through after the BOM check).
     decoder: Option<Decoder>,
     declared: &'static Encoding,
@@ -122,7 +122,7 @@ struct Decoding {
 }
 
 impl Decoding {
-    fn new(inner: Box<dyn Read + Send>, declared: &'static Encoding) -> Self {
+    fn new(inner: Box<dyn Read>, declared: &'static Encoding) -> Self {
         Self {
             inner,
             decoder: None,
@@ -281,7 +281,7 @@ fn le32(bytes: &[u8], at: usize) -> u32 {
 
 /// The first file of a zip archive, read from its local header (no seeking). Directories
 /// (names ending in `/`) are skipped when their size is known.
-fn first_zip_entry<R: BufRead + Send + 'static>(mut reader: R) -> io::Result<Box<dyn Read + Send>> {
+fn first_zip_entry<R: BufRead + 'static>(mut reader: R) -> io::Result<Box<dyn Read>> {
     let invalid = |message: &str| io::Error::new(io::ErrorKind::InvalidData, message.to_owned());
     loop {
         let mut header = [0u8; 30];
@@ -358,7 +358,7 @@ fn tar_size(field: &[u8]) -> io::Result<u64> {
 }
 
 /// The first regular file of a tar archive.
-fn first_tar_entry<R: Read + Send + 'static>(mut reader: R) -> io::Result<Box<dyn Read + Send>> {
+fn first_tar_entry<R: Read + 'static>(mut reader: R) -> io::Result<Box<dyn Read>> {
     loop {
         let mut header = [0u8; 512];
         if !read_exact_or_eof(&mut reader, &mut header)? || header.iter().all(|b| *b == 0) {

@@ -98,7 +98,7 @@ impl LogicalSource {
     pub(crate) fn open_input(
         &self,
         triples_map: &str,
-    ) -> Result<Box<dyn std::io::BufRead + Send>, RmlError> {
+    ) -> Result<Box<dyn std::io::BufRead>, RmlError> {
         input::open(&self.path, self.compression, self.encoding).map_err(|e| RmlError::SourceIo {
             path: self.path.clone(),
             triples_map: triples_map.to_owned(),
