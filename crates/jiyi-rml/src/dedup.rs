@@ -176,16 +176,11 @@ impl QuadSet {
         self.seen.insert(fingerprint)
     }
 
-    /// Adds a quad given as its serialization in a canonical syntax (an N-Quads line as
-    /// `jiyi map` writes it, for a sink that serializes before it deduplicates); `true` if
-    /// it was not in the set yet. A set holds either serializations or quads, not both.
-    pub fn insert_serialized(&mut self, serialized: &[u8]) -> bool {
-        self.seen.insert(xxhash_rust::xxh3::xxh3_128(serialized))
-    }
-
-    /// [`QuadSet::insert_serialized`] for many quads at once, which is faster on a large set
-    /// (see `FingerprintSet::insert_all`); `new` is cleared and gets, in order, whether each
-    /// was new.
+    /// Adds quads given as their serializations in a canonical syntax (N-Quads lines as
+    /// `jiyi map` writes them, for a sink that serializes before it deduplicates); `new` is
+    /// cleared and gets, in order, whether each was not in the set yet. Many at once, because
+    /// that is faster on a large set (see `FingerprintSet::insert_all`). A set holds either
+    /// serializations or quads, not both.
     pub fn insert_all_serialized<'a>(
         &mut self,
         serialized: impl IntoIterator<Item = &'a [u8]>,
