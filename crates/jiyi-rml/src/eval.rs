@@ -647,6 +647,92 @@ mod tests {
         }
     }
 
+    fn template(text: &str) -> Expression {
+        let parts = crate::template::parse(text)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|segment| match segment {
+                crate::template::Segment::Text(t) => TemplatePart::Text(t),
+                crate::template::Segment::Reference(r) => {
+                    TemplatePart::Reference(crate::source::Reference {
+                        text: r.clone(),
+                        compiled: crate::source::Compiled::Column(r),
+                        id: 0,
+                    })
+                }
+            })
+            .collect();
+        Expression::Template(parts)
+    }
+
+    #[test]
+    fn templates_checked_at_load_give_valid_iris_for_any_value() {
+        let values = [
+            "",
+            " ",
+            "%",
+            "%zz",
+            "é",
+            "故宮/書畫",
+            ":",
+            "//",
+            "..",
+            "a#b?c",
+            "[::1]",
+            "\u{10FFFF}",
+            "\u{FFFF}",
+            "<>\"{}|^`",
+            "\n\t",
+        ];
+        for (text, term_type) in [
+            ("https://h/id/{a}", TermType::Iri),
+            ("http://h/x?q={a}#f-{b}", TermType::Iri),
+            ("urn:x:{a}:{b}", TermType::Iri),
+            ("https://h/{a}", TermType::Uri),
+        ] {
+            let expression = template(text);
+            assert!(template_always_valid(&expression, term_type), "{text}");
+            let Expression::Template(parts) = &expression else {
+                unreachable!()
+            };
+            for a in values {
+                for b in values {
+                    let mut iri = String::new();
+                    for (i, part) in parts.iter().enumerate() {
+                        match part {
+                            TemplatePart::Text(t) => iri.push_str(t),
+                            TemplatePart::Reference(_) if term_type == TermType::Uri => {
+                                push_uri_safe(&mut iri, if i < 2 { a } else { b });
+                            }
+                            TemplatePart::Reference(_) => {
+                                push_iri_safe(&mut iri, if i < 2 { a } else { b });
+                            }
+                        }
+                    }
+                    assert!(
+                        NamedNodeRef::new(&iri).is_ok(),
+                        "{text} with {a:?}, {b:?}: {iri}"
+                    );
+                }
+            }
+        }
+        // Values in the scheme, the authority or a port, relative templates, unsafe IRIs, a
+        // URI template with non-ASCII text: checked per value as before.
+        for (text, term_type) in [
+            ("{a}", TermType::Iri),
+            ("http://{a}/x", TermType::Iri),
+            ("https://h:{a}/", TermType::Iri),
+            ("http:{a}", TermType::Iri),
+            ("http:/{a}", TermType::Iri),
+            ("id/{a}", TermType::Iri),
+            ("https://h/{a}", TermType::UnsafeIri),
+            ("https://h/故宮/{a}", TermType::Uri),
+            ("https://h/{a} b", TermType::Iri),
+        ] {
+            assert!(!template_always_valid(&template(text), term_type), "{text}");
+        }
+    }
+
     #[test]
     fn scheme_detection() {
         assert!(has_scheme("graph:1"));
