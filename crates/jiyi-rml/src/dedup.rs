@@ -12,14 +12,11 @@ use std::hash::{Hash, Hasher};
 /// no crate offers a set of prehashed keys with this layout.
 #[derive(Debug, Default)]
 struct FingerprintSet {
-    slots: Slots,
+    /// A power of two in length (or empty). Huge pages for a large table were tried: on the
+    /// 2-core VM the kernel's zeroing of 2 MiB pages cost more than the TLB misses they saved.
+    slots: Vec<u128>,
     len: usize,
 }
-
-/// The table: a plain vector. (Huge pages for a large table were tried: on the 2-core VM
-/// the kernel's zeroing of 2 MiB pages cost more than the TLB misses they saved.)
-#[derive(Debug, Default)]
-struct Slots(Vec<u128>);
 
 /// Marks an empty slot. Not 0: a zeroed table comes from `calloc` as the shared zero page,
 /// so the first probe of each page reads it and the first insert then takes a
@@ -27,61 +24,13 @@ struct Slots(Vec<u128>);
 /// `--dedup run` profile. Filling the table with a non-zero value writes every page once.
 const EMPTY: u128 = u128::MAX;
 
-impl Slots {
-    fn empty(count: usize) -> Self {
-        Self(vec![EMPTY; count])
-    }
-
-    fn count(&self) -> usize {
-        self.0.len()
-    }
-
-    fn get(&self, index: usize) -> u128 {
-        self.0.get(index).copied().unwrap_or(EMPTY)
-    }
-
-    fn set(&mut self, index: usize, fingerprint: u128) {
-        if let Some(slot) = self.0.get_mut(index) {
-            *slot = fingerprint;
-        }
-    }
-}
-
 impl FingerprintSet {
     /// Smallest table, in slots (a power of two).
     const MIN_SLOTS: usize = 1024;
 
     fn insert(&mut self, fingerprint: u128) -> bool {
-        // Grow at 3/4 full: probe runs stay short.
-        if (self.len + 1) * 4 > self.slots.count() * 3 {
-            self.grow();
-        }
-        let fingerprint = fingerprint.min(EMPTY - 1);
-        if Self::place(&mut self.slots, fingerprint) {
-            self.len += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Puts a fingerprint in its slot; `false` if it was there already.
-    fn place(slots: &mut Slots, fingerprint: u128) -> bool {
-        let mask = slots.count() - 1;
-        // Truncation intended: the low bits of a uniform hash pick the slot.
-        let mut index = (fingerprint as usize) & mask;
-        // The table is never full (see `insert`), so an empty slot ends every probe run.
-        for _ in 0..=mask {
-            match slots.get(index) {
-                EMPTY => {
-                    slots.set(index, fingerprint);
-                    return true;
-                }
-                found if found == fingerprint => return false,
-                _ => index = (index + 1) & mask,
-            }
-        }
-        false
+        self.reserve(1);
+        self.add(fingerprint)
     }
 
     /// Inserts many fingerprints; `new` gets, in order, whether each was new. The home
@@ -92,37 +41,60 @@ impl FingerprintSet {
     fn insert_all(&mut self, fingerprints: &[u128], new: &mut Vec<bool>) {
         /// Fingerprints per group: their slots' cache lines stay in the L1 cache.
         const GROUP: usize = 128;
-        while (self.len + fingerprints.len()) * 4 > self.slots.count() * 3 {
-            self.grow();
-        }
-        let mask = self.slots.count() - 1;
+        self.reserve(fingerprints.len());
         for group in fingerprints.chunks(GROUP) {
             let mut touched = 0_u128;
             for &fingerprint in group {
-                // Truncation intended, as in `place`.
-                touched ^= self.slots.get((fingerprint.min(EMPTY - 1) as usize) & mask);
+                touched ^= self.slots.get(self.home(fingerprint)).copied().unwrap_or(0);
             }
             std::hint::black_box(touched);
-            for &fingerprint in group {
-                let fingerprint = fingerprint.min(EMPTY - 1);
-                let inserted = Self::place(&mut self.slots, fingerprint);
-                if inserted {
-                    self.len += 1;
-                }
-                new.push(inserted);
+            new.extend(group.iter().map(|&fingerprint| self.add(fingerprint)));
+        }
+    }
+
+    /// Grows the table (at 3/4 full: probe runs stay short) so `additional` more fit.
+    fn reserve(&mut self, additional: usize) {
+        while (self.len + additional) * 4 > self.slots.len() * 3 {
+            let size = (self.slots.len() * 2).max(Self::MIN_SLOTS);
+            let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
+            for fingerprint in old.into_iter().filter(|&f| f != EMPTY) {
+                self.place(fingerprint);
             }
         }
     }
 
-    fn grow(&mut self) {
-        let size = (self.slots.count() * 2).max(Self::MIN_SLOTS);
-        let old = std::mem::replace(&mut self.slots, Slots::empty(size));
-        for index in 0..old.count() {
-            let fingerprint = old.get(index);
-            if fingerprint != EMPTY {
-                Self::place(&mut self.slots, fingerprint);
+    /// Adds a fingerprint to a table with room; `true` if it was new.
+    fn add(&mut self, fingerprint: u128) -> bool {
+        let inserted = self.place(fingerprint.min(EMPTY - 1));
+        if inserted {
+            self.len += 1;
+        }
+        inserted
+    }
+
+    /// Where a fingerprint's probe run starts.
+    fn home(&self, fingerprint: u128) -> usize {
+        // Truncation intended: the low bits of a uniform hash pick the slot.
+        (fingerprint.min(EMPTY - 1) as usize) & self.slots.len().saturating_sub(1)
+    }
+
+    /// Puts a fingerprint (not [`EMPTY`]) in its slot; `false` if it was there already.
+    fn place(&mut self, fingerprint: u128) -> bool {
+        let mask = self.slots.len().saturating_sub(1);
+        let mut index = self.home(fingerprint);
+        // The table is never full (see `reserve`), so an empty slot ends every probe run.
+        for _ in 0..=mask {
+            match self.slots.get_mut(index) {
+                Some(slot) if *slot == EMPTY => {
+                    *slot = fingerprint;
+                    return true;
+                }
+                Some(slot) if *slot == fingerprint => return false,
+                Some(_) => index = (index + 1) & mask,
+                None => return false,
             }
         }
+        false
     }
 }
 
@@ -267,8 +239,8 @@ mod tests {
         assert_eq!(set.len, keys.len());
         // u128::MAX is stored as the value below it.
         assert!(!set.insert(u128::MAX - 1));
-        assert!(set.slots.count().is_power_of_two());
-        assert!(set.len * 4 <= set.slots.count() * 3);
+        assert!(set.slots.len().is_power_of_two());
+        assert!(set.len * 4 <= set.slots.len() * 3);
         // Real fingerprints are uniform; a multiplicative hash spreads these keys alike.
         let spread = |i: u128| i.wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835);
         for key in 0..200_000_u128 {

@@ -127,7 +127,7 @@ fn single_valued(map: &TermMap) -> bool {
 }
 
 /// Whether the quads of one record of `tm` are pairwise distinct by construction (see the
-/// module docs). `parents` are the triples maps referencing object maps point to.
+/// module docs). `triples_maps` are the mapping's, which referencing object maps index.
 pub(crate) fn record_quads_distinct(tm: &TriplesMap, triples_maps: &[TriplesMap]) -> bool {
     let Some(source) = &tm.source else {
         return false;
