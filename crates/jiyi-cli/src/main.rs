@@ -7,6 +7,7 @@
 mod demo;
 mod ingest;
 mod map;
+mod normalize_date;
 mod progress;
 mod serve;
 mod sparql_worker;
@@ -33,6 +34,9 @@ enum Command {
     Ingest(ingest::Args),
     /// Run RML mappings into an RDF file (N-Quads, N-Triples, Turtle, TriG) without a store.
     Map(map::Args),
+    /// Normalise dates as written (reign years, Minguo, Western, ranges): one per line on
+    /// stdin, one JSON object per line on stdout.
+    NormalizeDate(normalize_date::Args),
     /// Serve a store: dereferenceable URIs, SPARQL, pages.
     Serve(serve::Args),
     /// Ingest the bundled demo collection into a fresh store and serve it.
@@ -53,6 +57,7 @@ fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Ingest(args) => ingest::run(args),
         Command::Map(args) => map::run(args),
+        Command::NormalizeDate(args) => normalize_date::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),
         Command::SparqlWorker(args) => sparql_worker::run(args),

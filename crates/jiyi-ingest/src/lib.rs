@@ -7,6 +7,7 @@
 //! record is published and every rejected one is listed with its reason.
 
 mod dataset;
+pub mod dates;
 mod error;
 mod provenance;
 mod rejects;
@@ -16,3 +17,12 @@ pub use dataset::DatasetDescription;
 pub use error::IngestError;
 pub use rejects::RejectsWriter;
 pub use run::{IngestReport, PreparedIngest, SinkError, TripleSink};
+
+/// The functions an ingest's mappings may call: `jiyi-rml`'s built-ins plus Jiyi's own
+/// (the date functions of [`dates::rml`]). `jiyi map` should load mappings with the same
+/// registry so a mapping maps alike with and without a store.
+pub fn functions() -> jiyi_rml::FunctionRegistry {
+    let mut registry = jiyi_rml::FunctionRegistry::with_builtins();
+    dates::rml::register(&mut registry);
+    registry
+}

@@ -5,7 +5,7 @@ use crate::dataset::DatasetDescription;
 use crate::provenance::{RunFacts, run_triples};
 use crate::rejects::RejectsWriter;
 use jiyi_model::UriPolicy;
-use jiyi_rml::{Deduplication, Mapping, QuadSink, Reject, RunOptions, RunSummary};
+use jiyi_rml::{Deduplication, LoadOptions, Mapping, QuadSink, Reject, RunOptions, RunSummary};
 use oxrdf::{
     BlankNode, BlankNodeRef, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, QuadRef, Term,
     TermRef, Triple,
@@ -63,7 +63,11 @@ impl PreparedIngest {
         policy: UriPolicy,
         dataset_name: Option<&str>,
     ) -> Result<Self, IngestError> {
-        let mapping = Mapping::from_file(mapping_path)?;
+        let options = LoadOptions {
+            functions: Some(std::sync::Arc::new(crate::functions())),
+            ..LoadOptions::default()
+        };
+        let mapping = Mapping::from_file_with(mapping_path, &options)?;
         let dataset = DatasetDescription::from_mapping_file(mapping_path, dataset_name)?;
         // Fail now, not after the run, if the name cannot become an IRI.
         policy.dataset_graph(&dataset.name)?;
