@@ -244,7 +244,9 @@ fn write_lines<W: Write>(
 /// Removes N-Quads lines seen before in the run and hands the rest to a thread of its own
 /// that writes them: with both on one thread, the set's cache misses and the kernel's
 /// copying into the page cache were each waiting for the other, and the mapping thread
-/// for both.
+/// for both. A batch is passed on as it is when all its lines are new (the usual case) and
+/// compacted in place otherwise, so no line is copied into another buffer; the output thread
+/// gives emptied buffers back to the mapping thread.
 fn deduplicate_lines<W: Write + Send>(
     batches: Receiver<Batch>,
     recycle: SyncSender<(Vec<u8>, Vec<usize>)>,
@@ -253,44 +255,40 @@ fn deduplicate_lines<W: Write + Send>(
     let mut seen = QuadSet::new();
     let mut written: u64 = 0;
     let mut new = Vec::with_capacity(BATCH);
-    let (to_output, kept_batches) = sync_channel::<Vec<u8>>(2);
-    let (give_back, given_back) = sync_channel::<Vec<u8>>(3);
+    let (to_output, kept_batches) = sync_channel::<(Vec<u8>, Vec<usize>)>(2);
     std::thread::scope(|scope| {
         let output = scope.spawn(move || -> std::io::Result<W> {
             let mut out = out;
-            for mut kept in kept_batches {
-                out.write_all(&kept)?;
-                kept.clear();
-                let _ = give_back.try_send(kept);
+            for (mut lines, mut ends) in kept_batches {
+                out.write_all(&lines)?;
+                lines.clear();
+                ends.clear();
+                // The mapping thread may have enough buffers already; then this one is dropped.
+                let _ = recycle.try_send((lines, ends));
             }
             Ok(out)
         });
         for batch in batches {
-            let Batch::Lines(mut lines, mut ends) = batch else {
+            let Batch::Lines(mut lines, ends) = batch else {
                 continue;
             };
-            let mut kept = given_back
-                .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(lines.len()));
             let starts = std::iter::once(0).chain(ends.iter().copied());
-            let each_line = || {
+            seen.insert_all_serialized(
                 starts
                     .clone()
                     .zip(&ends)
-                    .map(|(start, &end)| lines.get(start..end).unwrap_or_default())
-            };
-            seen.insert_all_serialized(each_line(), &mut new);
-            for (line, _) in each_line().zip(&new).filter(|(_, new)| **new) {
-                kept.extend_from_slice(line);
-                written += 1;
+                    .map(|(start, &end)| lines.get(start..end).unwrap_or_default()),
+                &mut new,
+            );
+            let kept = new.iter().filter(|new| **new).count();
+            if kept < ends.len() {
+                keep_new_lines(&mut lines, &ends, &new);
             }
-            if to_output.send(kept).is_err() {
+            written += kept as u64;
+            if to_output.send((lines, ends)).is_err() {
                 // The output thread stopped on an error, reported below.
                 break;
             }
-            lines.clear();
-            ends.clear();
-            let _ = recycle.try_send((lines, ends));
         }
         drop(to_output);
         let out = output
@@ -298,6 +296,22 @@ fn deduplicate_lines<W: Write + Send>(
             .map_err(|_| anyhow::anyhow!("the output thread panicked"))??;
         Ok((out, written))
     })
+}
+
+/// Moves the lines flagged new to the front of `lines`, in order, and drops the rest.
+fn keep_new_lines(lines: &mut Vec<u8>, ends: &[usize], new: &[bool]) {
+    let mut write = 0;
+    let mut start = 0;
+    for (&end, &keep) in ends.iter().zip(new) {
+        if keep {
+            if start != write {
+                lines.copy_within(start..end, write);
+            }
+            write += end - start;
+        }
+        start = end;
+    }
+    lines.truncate(write);
 }
 
 /// Appends one quad as an N-Quads line, byte for byte what oxrdfio's N-Quads serializer
@@ -545,6 +559,33 @@ fn map_into(
 mod tests {
     use super::*;
     use oxrdf::{BlankNode, GraphName, Literal, NamedNode, Term};
+
+    #[test]
+    fn keeping_new_lines_keeps_them_in_order_and_drops_the_rest() {
+        let text = ["a\n", "bb\n", "ccc\n", "dd\n", "e\n"];
+        let mut ends = Vec::new();
+        let mut lines = Vec::new();
+        for line in text {
+            lines.extend_from_slice(line.as_bytes());
+            ends.push(lines.len());
+        }
+        for mask in 0_u32..32 {
+            let new: Vec<bool> = (0..text.len()).map(|i| mask & (1 << i) != 0).collect();
+            let mut kept = lines.clone();
+            keep_new_lines(&mut kept, &ends, &new);
+            let expected: String = text
+                .iter()
+                .zip(&new)
+                .filter(|(_, new)| **new)
+                .map(|(line, _)| *line)
+                .collect();
+            assert_eq!(
+                String::from_utf8(kept).expect("lines stay UTF-8"),
+                expected,
+                "mask {mask:05b}"
+            );
+        }
+    }
 
     #[test]
     fn nquads_lines_match_oxrdfio() {

@@ -9,6 +9,7 @@ use crate::dedup::QuadSet;
 use crate::distinct::record_quads_distinct;
 use crate::error::RmlError;
 use crate::eval::{Env, evaluate_strings, generate, generate_into};
+use crate::join_index::{IndexTooLarge, JoinIndex, JoinIndexBuilder};
 use crate::model::{Expression, RefObjectMap, TermMap, TriplesMap};
 use crate::sink::{Deduplication, QuadSink, Reject, RunOptions, RunSummary};
 use crate::source::{DataError, Iteration, Lent, NoSourceIteration, Record, Reference};
@@ -23,37 +24,6 @@ use std::path::PathBuf;
 
 /// The base IRI RML prescribes when none is given.
 pub(crate) const DEFAULT_BASE_IRI: &str = "http://example.org/";
-
-/// The parent side of one referencing object map with join conditions: the parent's
-/// subjects, and an index from join keys ([`join_key`]) to them. Laid out for a lookup per
-/// child record with few cache misses: the ids of a key are stored in its entry (one or two
-/// in the common case), and the subjects' text is one buffer rather than a string each.
-#[derive(Default)]
-struct JoinIndex {
-    keys: FxHashMap<String, SmallVec<[u32; 2]>>,
-    /// Per parent record (its id), the range of its subjects in `subjects`.
-    records: Vec<(u32, u32)>,
-    /// (is a blank node, start, end) in `text`.
-    subjects: Vec<(bool, usize, usize)>,
-    text: String,
-}
-
-impl JoinIndex {
-    /// The subjects of a parent record.
-    fn subjects(&self, id: u32) -> impl Iterator<Item = (bool, &str)> {
-        let (start, end) = self
-            .records
-            .get(usize::try_from(id).unwrap_or(usize::MAX))
-            .copied()
-            .unwrap_or((0, 0));
-        let range = usize::try_from(start).unwrap_or(0)..usize::try_from(end).unwrap_or(0);
-        self.subjects
-            .get(range)
-            .unwrap_or_default()
-            .iter()
-            .map(|&(blank, start, end)| (blank, self.text.get(start..end).unwrap_or_default()))
-    }
-}
 
 /// The key of a tuple of join values: the value itself for the common single condition
 /// (so a child can look it up with the `&str` its source lends), otherwise each value
@@ -228,7 +198,7 @@ fn build_join_indexes(
             }
         }
     }
-    let mut indexes: FxHashMap<JoinKey, JoinIndex> = FxHashMap::default();
+    let mut indexes: FxHashMap<JoinKey, JoinIndexBuilder> = FxHashMap::default();
     for joins in wanted.iter().filter(|j| !j.is_empty()) {
         let Some(reader) = joins
             .first()
@@ -237,7 +207,7 @@ fn build_join_indexes(
             continue;
         };
         for (key, _) in joins {
-            indexes.insert(*key, JoinIndex::default());
+            indexes.insert(*key, JoinIndexBuilder::default());
         }
         let mut ordinal: u64 = 0;
         for_each_record(reader, &mut |record| {
@@ -259,7 +229,32 @@ fn build_join_indexes(
             Ok(())
         })?;
     }
-    Ok(indexes)
+    indexes
+        .into_iter()
+        .map(|(key, builder)| {
+            let parent = mapping
+                .triples_maps
+                .get(key.0)
+                .and_then(|tm| tm.predicate_object_maps.get(key.1))
+                .and_then(|pom| pom.ref_objects.get(key.2))
+                .and_then(|rom| mapping.triples_maps.get(rom.parent));
+            builder
+                .build()
+                .map(|index| (key, index))
+                .map_err(|IndexTooLarge| too_large(parent))
+        })
+        .collect()
+}
+
+/// Join indexes use 32-bit offsets to stay small; a larger one is refused, not truncated.
+fn too_large(parent: Option<&TriplesMap>) -> RmlError {
+    RmlError::SourceSyntax {
+        path: parent
+            .and_then(|p| p.source.as_ref())
+            .map(|s| s.path.clone())
+            .unwrap_or_default(),
+        message: "the parent source of a join is too large to index (more than 4 GiB of join keys and subjects, or 4 294 967 295 records)".into(),
+    }
 }
 
 fn index_parent_record(
@@ -268,7 +263,7 @@ fn index_parent_record(
     iteration: &dyn Iteration,
     record_no: u64,
     default_base: &str,
-    index: &mut JoinIndex,
+    index: &mut JoinIndexBuilder,
 ) -> Result<(), RmlError> {
     let env = Env {
         base: base_of(parent, default_base),
@@ -287,44 +282,23 @@ fn index_parent_record(
             _ => return Ok(()),
         }
     }
-    // Ids are u32 to keep the index small; a larger join is refused rather than truncated.
-    let too_many = |what: &str| RmlError::SourceSyntax {
-        path: parent
-            .source
-            .as_ref()
-            .map(|s| s.path.clone())
-            .unwrap_or_default(),
-        message: format!("more than 4 294 967 295 parent {what} in one join"),
-    };
-    let Ok(id) = u32::try_from(index.records.len()) else {
-        return Err(too_many("records"));
-    };
-    let first = index.subjects.len();
-    for subject in &subjects {
+    let subjects = subjects.iter().filter_map(|subject| match subject {
         // A subject map yields IRIs and blank nodes only (the mapping was validated).
-        let (blank, text) = match subject {
-            Term::NamedNode(n) => (false, n.as_str()),
-            Term::BlankNode(b) => (true, b.as_str()),
-            Term::Literal(_) => continue,
-        };
-        let start = index.text.len();
-        index.text.push_str(text);
-        index.subjects.push((blank, start, index.text.len()));
-    }
-    let range = (u32::try_from(first), u32::try_from(index.subjects.len()));
-    let (Ok(first), Ok(last)) = range else {
-        return Err(too_many("subjects"));
-    };
-    index.records.push((first, last));
-    let mut key = String::new();
-    for values in cartesian(&key_values) {
-        join_key(&values, &mut key);
-        let ids = index.keys.entry(key.clone()).or_default();
-        if ids.last() != Some(&id) {
-            ids.push(id);
-        }
-    }
-    Ok(())
+        Term::NamedNode(n) => Some((false, n.as_str())),
+        Term::BlankNode(b) => Some((true, b.as_str())),
+        Term::Literal(_) => None,
+    });
+    let keys: Vec<String> = cartesian(&key_values)
+        .iter()
+        .map(|values| {
+            let mut key = String::new();
+            join_key(values, &mut key);
+            key
+        })
+        .collect();
+    index
+        .add(subjects, keys.iter().map(String::as_str))
+        .map_err(|IndexTooLarge| too_large(Some(parent)))
 }
 
 /// Every combination taking one value from each list.
@@ -721,12 +695,12 @@ impl<'m> TriplesMapRun<'m> {
                 generate_into(&parent.subject, iteration, env, arena).unwrap_or(start..start)
             );
         };
-        let mut ids: SmallVec<[u32; 4]> = SmallVec::new();
         match lent_single_key(rom, iteration) {
-            Some(Lent::Null) => return Ok(start..start),
+            Some(Lent::Null) => {}
             Some(Lent::Text(value)) => {
-                if let Some(found) = index.keys.get(value) {
-                    ids.extend_from_slice(found);
+                // Each subject of an entry is there once.
+                for (blank, subject) in index.lookup(value) {
+                    push_subject(arena, blank, subject);
                 }
             }
             _ => {
@@ -740,33 +714,30 @@ impl<'m> TriplesMapRun<'m> {
                 }
                 for values in cartesian(&key_values) {
                     join_key(&values, key);
-                    if let Some(found) = index.keys.get(key.as_str()) {
-                        ids.extend_from_slice(found);
+                    for (blank, subject) in index.lookup(key.as_str()) {
+                        // Several keys may find the same parent; it is one object.
+                        let repeated = arena.since(start).any(|seen| match arena.get(seen) {
+                            TermRef::NamedNode(n) => !blank && n.as_str() == subject,
+                            TermRef::BlankNode(b) => blank && b.as_str() == subject,
+                            TermRef::Literal(_) => false,
+                        });
+                        if !repeated {
+                            push_subject(arena, blank, subject);
+                        }
                     }
-                }
-                ids.sort_unstable();
-                ids.dedup();
-            }
-        }
-        for id in ids {
-            for (blank, subject) in index.subjects(id) {
-                // Distinct parent records may share a subject; it is one object.
-                let repeated = arena.since(start).any(|seen| match arena.get(seen) {
-                    TermRef::NamedNode(n) => !blank && n.as_str() == subject,
-                    TermRef::BlankNode(b) => blank && b.as_str() == subject,
-                    TermRef::Literal(_) => false,
-                });
-                if repeated {
-                    continue;
-                }
-                if blank {
-                    arena.blank(Text::Static(subject));
-                } else {
-                    arena.iri(Text::Static(subject));
                 }
             }
         }
         Ok(arena.since(start))
+    }
+}
+
+/// Adds a parent subject from a join index (borrowed for the run).
+fn push_subject<'m>(arena: &mut TermArena<'m>, blank: bool, subject: &'m str) {
+    if blank {
+        arena.blank(Text::Static(subject));
+    } else {
+        arena.iri(Text::Static(subject));
     }
 }
 

@@ -221,6 +221,7 @@ mod engine;
 mod error;
 mod eval;
 mod functions;
+mod join_index;
 mod model;
 mod parse;
 mod sink;
