@@ -16,7 +16,8 @@ use crate::progress::Progress;
 use anyhow::{Context, Result, bail};
 use jiyi_ingest::RejectsWriter;
 use jiyi_rml::{
-    Deduplication, Mapping, QuadSet, QuadSink, Reject, RunOptions, RunSummary, SinkError,
+    Deduplication, LoadOptions, Mapping, QuadSet, QuadSink, Reject, RunOptions, RunSummary,
+    SinkError,
 };
 use oxrdf::vocab::xsd;
 use oxrdf::{
@@ -400,10 +401,16 @@ fn write_quoted(out: &mut Vec<u8>, value: &str) {
 pub fn run(args: Args) -> Result<()> {
     let format = format_for(&args)?;
     // Parse every mapping before writing anything: a malformed mapping fails with no output.
+    // The same functions as an ingest (dates and the rest), so a mapping maps alike with
+    // and without a store.
+    let options = LoadOptions {
+        functions: Some(std::sync::Arc::new(jiyi_ingest::functions())),
+        ..LoadOptions::default()
+    };
     let mappings = args
         .mapping
         .iter()
-        .map(|path| Mapping::from_file(path).map(|m| (path, m)))
+        .map(|path| Mapping::from_file_with(path, &options).map(|m| (path, m)))
         .collect::<Result<Vec<_>, _>>()?;
     let to_stdout = args.out.as_os_str() == "-";
     let rejects_path = args.rejects.clone().unwrap_or_else(|| {
