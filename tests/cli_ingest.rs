@@ -32,7 +32,10 @@ const MAPPING: &str = r#"
   rml:predicateObjectMap [ rml:predicate rdfs:label ; rml:objectMap [ rml:reference "name" ; rml:language "zh-Hant" ] ] ,
     [ rml:predicate rdfs:seeAlso ; rml:objectMap [ rml:reference "link" ; rml:termType rml:IRI ] ] .
 
-[] a dcat:Dataset ; dcterms:identifier "small" ; dcterms:title "小資料集"@zh-Hant .
+[] a dcat:Dataset ; dcterms:identifier "small" ; dcterms:title "小資料集"@zh-Hant ;
+  <https://w3id.org/jiyi/ns#accessClass> <https://w3id.org/jiyi/ns#Open> ;
+  dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
+  dcterms:rightsHolder [ <http://xmlns.com/foaf/0.1/name> "小機構"@zh-Hant ] .
 "#;
 
 const CSV: &str = "id,name,link\nA1,甲,https://example.org/a\nA2,\"乙, with a comma\",https://example.org/b\nA3,丙,https://example.org/not an iri\nA4,丁,https://example.org/d\n";
@@ -188,4 +191,47 @@ fn reingest_replaces_the_dataset_and_the_base_is_fixed() {
     let out = ingest(Some("https://other.example/"));
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains(BASE));
+}
+
+/// A dataset of access class 丙 is refused before a single record is read: the ingest says so,
+/// exits successfully (the steward declared it closed; this is not a failure), and the store
+/// gains neither its graph nor any of its values. The demo's own 丙 dataset is used as it
+/// ships; a copy whose source file is missing proves that no source is opened.
+#[test]
+fn a_closed_dataset_never_reaches_the_store() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mapping = repo.join("data/mappings/visitor-letters.rml.ttl");
+    let letters = std::fs::read_to_string(repo.join("data/visitor-letters.csv")).expect("csv");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let rejects = dir.path().join("letters.rejects.jsonl");
+    let summary = ingest(&mapping, &store, BASE, &rejects);
+    assert!(
+        summary.contains("not loaded") && summary.contains("丙"),
+        "the ingest says why: {summary}"
+    );
+    assert_eq!(graph_len(&store, "visitor-letters"), 0);
+    let s = Store::open(&store).expect("open");
+    assert!(
+        s.published_graphs().expect("graphs").is_empty(),
+        "no graph was published"
+    );
+    let settings = NamedNode::new_unchecked("urn:jiyi:settings");
+    let all: String = s
+        .graph_triples(settings.as_ref())
+        .map(|t| t.expect("triple").to_string())
+        .collect();
+    for row in letters.lines().skip(1) {
+        let name = row.split(',').nth(2).expect("姓名 column");
+        assert!(!all.contains(name), "{name} must not be in the store");
+    }
+    drop(s);
+
+    // Without its source file the refusal is the same: nothing was going to be read.
+    let copy = dir.path().join("mappings");
+    std::fs::create_dir(&copy).expect("mkdir");
+    std::fs::copy(&mapping, copy.join("letters.rml.ttl")).expect("copy");
+    let again = ingest(&copy.join("letters.rml.ttl"), &store, BASE, &rejects);
+    assert!(again.contains("not loaded"), "{again}");
+    assert!(!rejects.exists(), "no record was read, so none was rejected");
 }
