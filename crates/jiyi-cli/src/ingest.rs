@@ -73,7 +73,7 @@ impl TripleSink for StoreSink<'_> {
 /// to load a dataset of access class 丙 (not an error: the steward declared it closed).
 pub enum Outcome {
     /// The dataset graph was replaced.
-    Published(Summary),
+    Published(Box<Summary>),
     /// Access class 丙: nothing was read and the store was not touched; the message says so.
     NotLoaded(String),
 }
@@ -176,9 +176,9 @@ pub fn ingest(
     let run =
         run.with_context(|| format!("ingesting {}; nothing was changed", mapping.display()))?;
     let stored = sink.0.commit()?;
-    Ok(Outcome::Published(Summary {
+    Ok(Outcome::Published(Box::new(Summary {
         run,
         stored,
         triples_maps: prepared.triples_maps(),
-    }))
+    })))
 }
