@@ -2,8 +2,8 @@
 //! engine, installed by scripts/install-deps) and gives a graph isomorphic to `jiyi map`'s.
 //! The comparison (tests/interop/morph_compare.py, rdflib) documents the two normalisations
 //! it makes: Morph-KGC has no base IRI, and writes IRIs in URI form.
-//! No demo mapping uses a Jiyi-only function today; one that does must be listed in
-//! `JIYI_ONLY` with the reason, and is then skipped here.
+//! A demo mapping Morph-KGC cannot run (a Jiyi-only function, a construct it refuses) must be
+//! listed in `JIYI_ONLY` with the reason, and is then skipped here.
 
 mod support;
 
@@ -13,8 +13,17 @@ use support::*;
 
 const BASE: &str = "https://data.example.tw/";
 
-/// Demo mappings that need Jiyi-only functions, with why (none yet).
-const JIYI_ONLY: &[(&str, &str)] = &[];
+/// Demo mappings Morph-KGC cannot run, with why.
+const JIYI_ONLY: &[(&str, &str)] = &[
+    (
+        "licensing-stats.rml.ttl",
+        "the Data Cube's structure and data set IRIs are relative templates without a reference (`id/cube/licensing-stats`), which Morph-KGC 2.10 refuses (\"No pairs of unescaped curly braces\"); RML allows them",
+    ),
+    (
+        "visitor-stats.rml.ttl",
+        "the Data Cube's structure and data set IRIs are relative templates without a reference (`id/cube/visitor-stats-daily`), which Morph-KGC 2.10 refuses; RML allows them",
+    ),
+];
 
 fn morph_python() -> String {
     std::env::var("JIYI_MORPH_PYTHON").unwrap_or_else(|_| {

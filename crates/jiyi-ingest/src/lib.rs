@@ -8,10 +8,14 @@
 
 mod dataset;
 pub mod dates;
+pub mod deidentify;
 mod error;
+pub mod keys;
+pub mod language;
 mod provenance;
 mod rejects;
 mod run;
+pub mod text;
 
 pub use dataset::DatasetDescription;
 pub use error::IngestError;
@@ -19,10 +23,12 @@ pub use rejects::RejectsWriter;
 pub use run::{IngestReport, PreparedIngest, SinkError, TripleSink};
 
 /// The functions an ingest's mappings may call: `jiyi-rml`'s built-ins plus Jiyi's own
-/// (the date functions of [`dates::rml`]). `jiyi map` loads mappings with the same registry
+/// (the date functions of [`dates::rml`], [`language`] and [`keys`]). `jiyi map` loads mappings with the same registry
 /// so a mapping maps alike with and without a store.
 pub fn functions() -> jiyi_rml::FunctionRegistry {
     let mut registry = jiyi_rml::FunctionRegistry::with_builtins();
     dates::rml::register(&mut registry);
+    language::register(&mut registry);
+    keys::register(&mut registry);
     registry
 }

@@ -29,6 +29,8 @@ pub struct PreparedIngest {
     mapping_path: PathBuf,
     dataset: DatasetDescription,
     policy: UriPolicy,
+    /// De-identification rules declared on the dataset node (`deidentify.rs`).
+    deidentify: Vec<crate::deidentify::Rule>,
 }
 
 /// What an ingest run did; the counts add up
@@ -49,6 +51,9 @@ pub struct IngestReport {
     pub graph_map_quads: u64,
     /// The rejects report, when something was rejected.
     pub rejects_file: Option<PathBuf>,
+    /// For each de-identification rule: the field and how many records had a value of it
+    /// withheld (masked or dropped) before mapping.
+    pub withheld: Vec<(String, u64)>,
     /// Start of the run.
     pub started: jiff::Timestamp,
     /// End of the run.
@@ -71,11 +76,13 @@ impl PreparedIngest {
         let dataset = DatasetDescription::from_mapping_file(mapping_path, dataset_name)?;
         // Fail now, not after the run, if the name cannot become an IRI.
         policy.dataset_graph(&dataset.name)?;
+        let deidentify = crate::deidentify::rules_from_mapping_file(mapping_path)?;
         Ok(Self {
             mapping,
             mapping_path: mapping_path.to_owned(),
             dataset,
             policy,
+            deidentify,
         })
     }
 
@@ -113,6 +120,7 @@ impl PreparedIngest {
             blank_node_scope: name.clone(),
             triples_sent: 0,
             graph_map_quads: 0,
+            withheld: vec![0; self.deidentify.len()],
             failure: None,
         };
         let options = RunOptions {
@@ -120,6 +128,7 @@ impl PreparedIngest {
             // The store keeps a set of triples; exact run-wide elimination here would only
             // cost memory per distinct quad.
             deduplicate: Deduplication::Record,
+            redactions: self.deidentify.iter().map(|r| r.redaction()).collect(),
             ..RunOptions::default()
         };
         let outcome = jiyi_rml::run(&self.mapping, &options, &mut adapter);
@@ -143,11 +152,22 @@ impl PreparedIngest {
             .triples(&self.policy)?
             .into_iter()
             .chain(run_triples(&facts))
+            .chain(crate::deidentify::provenance_triples(
+                &run,
+                &self.deidentify,
+                &adapter.withheld,
+            ))
         {
             adapter.send(triple)?;
         }
         let triples_sent = adapter.triples_sent;
         let graph_map_quads = adapter.graph_map_quads;
+        let withheld = self
+            .deidentify
+            .iter()
+            .map(|r| r.field.clone())
+            .zip(adapter.withheld.iter().copied())
+            .collect();
         let rejects_file = adapter.rejects.finish()?;
         Ok(IngestReport {
             dataset: name,
@@ -157,6 +177,7 @@ impl PreparedIngest {
             triples_sent,
             graph_map_quads,
             rejects_file,
+            withheld,
             started,
             ended,
         })
@@ -179,6 +200,8 @@ struct SinkAdapter<'a> {
     blank_node_scope: String,
     triples_sent: u64,
     graph_map_quads: u64,
+    /// Records per de-identification rule in which a value was withheld.
+    withheld: Vec<u64>,
     /// The first ingest-side failure, kept because the engine only sees an opaque error.
     failure: Option<IngestError>,
 }
@@ -227,6 +250,13 @@ impl QuadSink for SinkAdapter<'_> {
             self.failure = Some(e);
             message.into()
         })
+    }
+
+    fn redacted(&mut self, redaction: usize) -> Result<(), jiyi_rml::SinkError> {
+        if let Some(count) = self.withheld.get_mut(redaction) {
+            *count += 1;
+        }
+        Ok(())
     }
 
     fn reject(&mut self, reject: Reject) -> Result<(), jiyi_rml::SinkError> {
