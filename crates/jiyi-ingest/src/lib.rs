@@ -23,8 +23,9 @@ pub use rejects::RejectsWriter;
 pub use run::{IngestReport, PreparedIngest, SinkError, TripleSink};
 
 /// The functions an ingest's mappings may call: `jiyi-rml`'s built-ins plus Jiyi's own
-/// (the date functions of [`dates::rml`], [`language`] and [`keys`]). `jiyi map` loads mappings with the same registry
-/// so a mapping maps alike with and without a store.
+/// (the date functions of [`dates::rml`], the text functions of [`language`] and
+/// `jiyi:iriKey` of [`keys`]). `jiyi map` loads mappings with the same registry so a mapping
+/// maps alike with and without a store.
 pub fn functions() -> jiyi_rml::FunctionRegistry {
     let mut registry = jiyi_rml::FunctionRegistry::with_builtins();
     dates::rml::register(&mut registry);
