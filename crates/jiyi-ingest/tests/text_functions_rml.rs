@@ -178,3 +178,67 @@ fn jiyi_functions_are_described_in_the_vocabulary() {
         "not in ontologies/jiyi.ttl: {missing:?}"
     );
 }
+
+/// `jiyi:iriKey` reuses `jiyi_model::iri::encode_key`, and the RML engine encodes template
+/// values with its own copy of the same rule (jiyi-rml does not depend on jiyi-model): for
+/// every printable ASCII character and some non-ASCII ones, in identifiers that are already
+/// normal, both must mint the same IRI.
+#[test]
+fn iri_key_and_template_agree_on_every_ascii_character() {
+    let mut ids: Vec<String> = (0x21u8..=0x7E)
+        .map(|b| format!("k{}k", char::from(b)))
+        .collect();
+    ids.extend(["a b", "Zoë", "器物-001", "𠀀", "故宮 博物院"].map(String::from));
+    let mut csv = String::from("id\n");
+    for id in &ids {
+        csv.push('"');
+        csv.push_str(&id.replace('"', "\"\""));
+        csv.push_str("\"\n");
+    }
+    let mapping = r#"
+@prefix rml: <http://w3id.org/rml/> .
+@prefix ex: <http://example.com/> .
+@prefix jiyi: <https://w3id.org/jiyi/ns#> .
+<#Src> a rml:LogicalSource ;
+  rml:source [ a rml:RelativePathSource ; rml:root rml:MappingDirectory ; rml:path "ids.csv" ] ;
+  rml:referenceFormulation rml:CSV .
+<#ByKey> a rml:TriplesMap ; rml:logicalSource <#Src> ;
+  rml:subjectMap [ rml:functionExecution [ rml:function jiyi:iriKey ;
+      rml:input [ rml:parameter jiyi:identifier ; rml:inputValueMap [ rml:reference "id" ] ] ,
+                [ rml:parameter jiyi:keyPrefix ; rml:inputValue "id/t/" ] ] ] ;
+  rml:predicateObjectMap [ rml:predicate ex:by ; rml:object ex:key ] .
+<#ByTemplate> a rml:TriplesMap ; rml:logicalSource <#Src> ;
+  rml:subjectMap [ rml:template "id/t/{id}" ] ;
+  rml:predicateObjectMap [ rml:predicate ex:by ; rml:object ex:template ] .
+"#;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("ids.csv"), csv).expect("csv");
+    let path = dir.path().join("m.rml.ttl");
+    std::fs::write(&path, mapping).expect("mapping");
+    let options = LoadOptions {
+        functions: Some(Arc::new(jiyi_ingest::functions())),
+        ..LoadOptions::default()
+    };
+    let loaded = Mapping::from_file_with(&path, &options).expect("mapping loads");
+    let mut sink = CollectingSink::new();
+    jiyi_rml::run(
+        &loaded,
+        &RunOptions {
+            base_iri: Some("https://data.example.tw/".into()),
+            ..RunOptions::default()
+        },
+        &mut sink,
+    )
+    .expect("run");
+    assert!(sink.rejects.is_empty(), "{:?}", sink.rejects);
+    let subjects = |by: &str| -> BTreeSet<String> {
+        sink.quads
+            .iter()
+            .filter(|q| q.object.to_string() == format!("<http://example.com/{by}>"))
+            .map(|q| q.subject.to_string())
+            .collect()
+    };
+    let (by_key, by_template) = (subjects("key"), subjects("template"));
+    assert_eq!(by_key.len(), ids.len());
+    assert_eq!(by_key, by_template);
+}
