@@ -137,6 +137,12 @@ impl fmt::Display for Summary {
                 self.run.graph.as_str()
             )?;
         }
+        for (field, records) in &self.run.withheld {
+            write!(
+                f,
+                "\n  de-identified: {field} withheld in {records} records (before mapping)"
+            )?;
+        }
         if let Some(rejects) = &self.run.rejects_file {
             write!(
                 f,

@@ -431,6 +431,8 @@ pub fn run(args: Args) -> Result<()> {
             Dedup::Run => Deduplication::Run,
             Dedup::Record => Deduplication::Record,
         },
+        // Filled per mapping in `map_into` from its de-identification rules.
+        redactions: Vec::new(),
     };
     let started = Instant::now();
     let (total, rejects_file) = if to_stdout {
@@ -552,7 +554,16 @@ fn map_into(
 ) -> Result<RunSummary> {
     let mut total = RunSummary::default();
     for (path, mapping) in mappings {
-        let summary = jiyi_rml::run(mapping, options, sink)
+        // A mapping's de-identification rules hold without a store too: `jiyi map` output
+        // must not carry what an ingest would withhold.
+        let options = RunOptions {
+            redactions: jiyi_ingest::deidentify::rules_from_mapping_file(path)?
+                .iter()
+                .map(jiyi_ingest::deidentify::Rule::redaction)
+                .collect(),
+            ..options.clone()
+        };
+        let summary = jiyi_rml::run(mapping, &options, sink)
             .with_context(|| format!("running {}", path.display()))?;
         total.records_read += summary.records_read;
         total.records_mapped += summary.records_mapped;

@@ -9,12 +9,16 @@
 mod access;
 mod dataset;
 pub mod dates;
+pub mod deidentify;
 mod error;
+pub mod keys;
+pub mod language;
 mod links;
 pub mod places;
 mod provenance;
 mod rejects;
 mod run;
+pub mod text;
 
 pub use access::{AccessClass, AccessTerms};
 pub use dataset::DatasetDescription;
@@ -23,11 +27,14 @@ pub use rejects::RejectsWriter;
 pub use run::{IngestReport, PreparedIngest, SinkError, TripleSink};
 
 /// The functions an ingest's mappings may call: `jiyi-rml`'s built-ins plus Jiyi's own
-/// (the date functions of [`dates::rml`]). `jiyi map` loads mappings with the same registry
-/// so a mapping maps alike with and without a store.
+/// (the date functions of [`dates::rml`], the text functions of [`language`] and
+/// `jiyi:iriKey` of [`keys`]). `jiyi map` loads mappings with the same registry so a mapping
+/// maps alike with and without a store.
 pub fn functions() -> jiyi_rml::FunctionRegistry {
     let mut registry = jiyi_rml::FunctionRegistry::with_builtins();
     dates::rml::register(&mut registry);
     places::register(&mut registry);
+    language::register(&mut registry);
+    keys::register(&mut registry);
     registry
 }

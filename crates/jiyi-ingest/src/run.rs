@@ -31,6 +31,8 @@ pub struct PreparedIngest {
     mapping_path: PathBuf,
     dataset: DatasetDescription,
     policy: UriPolicy,
+    /// De-identification rules declared on the dataset node (`deidentify.rs`).
+    deidentify: Vec<crate::deidentify::Rule>,
 }
 
 /// What an ingest run did; the counts add up
@@ -56,6 +58,9 @@ pub struct IngestReport {
     pub links: Vec<(&'static str, u64)>,
     /// The dataset's access class (甲 or 乙; a 丙 dataset never gets this far).
     pub access_class: crate::AccessClass,
+    /// For each de-identification rule: the field and how many records had a value of it
+    /// withheld (masked or dropped) before mapping.
+    pub withheld: Vec<(String, u64)>,
     /// Start of the run.
     pub started: jiff::Timestamp,
     /// End of the run.
@@ -85,11 +90,13 @@ impl PreparedIngest {
         let mapping = Mapping::from_file_with(mapping_path, &options)?;
         // Fail now, not after the run, if the name cannot become an IRI.
         policy.dataset_graph(&dataset.name)?;
+        let deidentify = crate::deidentify::rules_from_mapping_file(mapping_path)?;
         Ok(Self {
             mapping,
             mapping_path: mapping_path.to_owned(),
             dataset,
             policy,
+            deidentify,
         })
     }
 
@@ -128,6 +135,7 @@ impl PreparedIngest {
             triples_sent: 0,
             graph_map_quads: 0,
             links: LinkCounter::default(),
+            withheld: vec![0; self.deidentify.len()],
             failure: None,
         };
         let options = RunOptions {
@@ -135,6 +143,7 @@ impl PreparedIngest {
             // The store keeps a set of triples; exact run-wide elimination here would only
             // cost memory per distinct quad.
             deduplicate: Deduplication::Record,
+            redactions: self.deidentify.iter().map(|r| r.redaction()).collect(),
             ..RunOptions::default()
         };
         let outcome = jiyi_rml::run(&self.mapping, &options, &mut adapter);
@@ -160,12 +169,20 @@ impl PreparedIngest {
             let triple = adapter.scope_triple(triple);
             adapter.send(triple)?;
         }
-        for triple in run_triples(&facts).into_iter().chain(linksets) {
+        for triple in run_triples(&facts).into_iter().chain(linksets).chain(
+            crate::deidentify::provenance_triples(&run, &self.deidentify, &adapter.withheld),
+        ) {
             adapter.send(triple)?;
         }
         let triples_sent = adapter.triples_sent;
         let graph_map_quads = adapter.graph_map_quads;
         let links = adapter.links.counts();
+        let withheld = self
+            .deidentify
+            .iter()
+            .map(|r| r.field.clone())
+            .zip(adapter.withheld.iter().copied())
+            .collect();
         let rejects_file = adapter.rejects.finish()?;
         Ok(IngestReport {
             dataset: name,
@@ -177,6 +194,7 @@ impl PreparedIngest {
             rejects_file,
             links,
             access_class: self.dataset.access().class,
+            withheld,
             started,
             ended,
         })
@@ -201,6 +219,8 @@ struct SinkAdapter<'a> {
     graph_map_quads: u64,
     /// Links to known external datasets in the mapping's output.
     links: LinkCounter,
+    /// Records per de-identification rule in which a value was withheld.
+    withheld: Vec<u64>,
     /// The first ingest-side failure, kept because the engine only sees an opaque error.
     failure: Option<IngestError>,
 }
@@ -263,6 +283,13 @@ impl QuadSink for SinkAdapter<'_> {
             self.failure = Some(e);
             message.into()
         })
+    }
+
+    fn redacted(&mut self, redaction: usize) -> Result<(), jiyi_rml::SinkError> {
+        if let Some(count) = self.withheld.get_mut(redaction) {
+            *count += 1;
+        }
+        Ok(())
     }
 
     fn reject(&mut self, reject: Reject) -> Result<(), jiyi_rml::SinkError> {

@@ -11,6 +11,7 @@ use crate::error::RmlError;
 use crate::eval::{Env, evaluate_strings, generate, generate_into};
 use crate::join_index::{IndexTooLarge, JoinIndex, JoinIndexBuilder};
 use crate::model::{Expression, RefObjectMap, TermMap, TriplesMap};
+use crate::redact::{MAX_REDACTIONS, Redacting, Redaction};
 use crate::sink::{Deduplication, QuadSink, Reject, RunOptions, RunSummary};
 use crate::source::{DataError, Iteration, Lent, NoSourceIteration, Record, Reference};
 use crate::target::TargetWriters;
@@ -55,8 +56,10 @@ pub(crate) fn run(
 ) -> Result<RunSummary, RmlError> {
     let default_base = options.base_iri.as_deref().unwrap_or(DEFAULT_BASE_IRI);
     preflight(mapping)?;
+    check_redactions(mapping, &options.redactions)?;
+    let redactions = options.redactions.as_slice();
     let groups = source_groups(mapping);
-    let joins = build_join_indexes(mapping, &groups, default_base)?;
+    let joins = build_join_indexes(mapping, &groups, default_base, redactions)?;
     let mut output = Output {
         seen: match options.deduplicate {
             Deduplication::Run | Deduplication::SinkDeduplicates => Some(QuadSet::new()),
@@ -98,6 +101,17 @@ pub(crate) fn run(
         for_each_record(first.tm, &mut |record| {
             let record_no = ordinal;
             ordinal += 1;
+            if let (Record::Iteration(iteration), false) = (&record, redactions.is_empty()) {
+                let redacting = Redacting::new(*iteration, redactions);
+                let record = Record::Iteration(&redacting);
+                for runner in &runners {
+                    runner.record(&record, record_no, &mut scratch, &mut output)?;
+                }
+                for index in redacting.withheld() {
+                    output.sink.redacted(index).map_err(RmlError::Sink)?;
+                }
+                return Ok(());
+            }
             for runner in &runners {
                 runner.record(&record, record_no, &mut scratch, &mut output)?;
             }
@@ -161,6 +175,43 @@ fn preflight(mapping: &Mapping) -> Result<(), RmlError> {
     Ok(())
 }
 
+/// Redactions name CSV columns; a run with redactions over a JSON or XML source is refused
+/// (see `redact.rs` for why), as is one with more redactions than a record can count.
+fn check_redactions(mapping: &Mapping, redactions: &[Redaction]) -> Result<(), RmlError> {
+    if redactions.is_empty() {
+        return Ok(());
+    }
+    let invalid = |location: &str, message: String| RmlError::InvalidMapping {
+        path: mapping.path.clone(),
+        location: location.to_owned(),
+        message,
+    };
+    if redactions.len() > MAX_REDACTIONS {
+        return Err(invalid(
+            "redactions",
+            format!(
+                "{} fields to withhold; at most {MAX_REDACTIONS}",
+                redactions.len()
+            ),
+        ));
+    }
+    for tm in &mapping.triples_maps {
+        if let Some(source) = &tm.source
+            && source.format.name() != "rml:CSV"
+        {
+            return Err(invalid(
+                &tm.name,
+                format!(
+                    "fields can be withheld (de-identified) only in CSV sources, and {} is read as {}",
+                    source.path.display(),
+                    source.format.name()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Reads records of a triples map's source (or the single iteration of a map without one).
 fn for_each_record(
     tm: &TriplesMap,
@@ -181,6 +232,7 @@ fn build_join_indexes(
     mapping: &Mapping,
     groups: &[Vec<usize>],
     default_base: &str,
+    redactions: &[Redaction],
 ) -> Result<FxHashMap<JoinKey, JoinIndex>, RmlError> {
     // Joins per parent source group.
     let mut wanted: Vec<Vec<(JoinKey, &RefObjectMap)>> = vec![Vec::new(); groups.len()];
@@ -217,6 +269,13 @@ fn build_join_indexes(
             // pass; here they simply join nothing.
             let Record::Iteration(iteration) = record else {
                 return Ok(());
+            };
+            // Join keys and parent subjects see the same withheld values as everything else.
+            let redacting = Redacting::new(iteration, redactions);
+            let iteration: &dyn Iteration = if redactions.is_empty() {
+                iteration
+            } else {
+                &redacting
             };
             for (key, rom) in joins {
                 let (Some(parent), Some(index)) =

@@ -224,6 +224,7 @@ mod functions;
 mod join_index;
 mod model;
 mod parse;
+mod redact;
 mod sink;
 mod source;
 mod target;
@@ -239,6 +240,7 @@ pub use functions::{
     Arguments, FunctionBuilder, FunctionDefinition, FunctionRegistry, GREL_NS, IDLAB_NS,
     Implementation, Parameter,
 };
+pub use redact::Redaction;
 pub use sink::{
     CollectingSink, Deduplication, QuadSink, RecordPosition, Reject, RunOptions, RunSummary,
     SinkError,

@@ -19,6 +19,13 @@ pub trait QuadSink {
     fn quad(&mut self, quad: QuadRef<'_>) -> Result<(), SinkError>;
     /// Takes one rejected record (it produced nothing).
     fn reject(&mut self, reject: Reject) -> Result<(), SinkError>;
+    /// Told once per record in which [`RunOptions::redactions`]`[redaction]` withheld a
+    /// value that a term map asked for, so a caller can say how many it withheld (the
+    /// ingest's provenance does). The default ignores it.
+    fn redacted(&mut self, redaction: usize) -> Result<(), SinkError> {
+        let _ = redaction;
+        Ok(())
+    }
 }
 
 /// A sink that keeps everything in memory: for tests and small mappings.
@@ -126,6 +133,9 @@ pub struct RunOptions {
     pub write_logical_targets: bool,
     /// How duplicate quads are removed.
     pub deduplicate: Deduplication,
+    /// Fields whose values no term map may see (masked or dropped where the record is read;
+    /// see [`crate::Redaction`]). CSV sources only; at most 64.
+    pub redactions: Vec<crate::Redaction>,
 }
 
 /// How much duplicate elimination a run does. RML's output is a set; exact elimination

@@ -1088,3 +1088,110 @@ fn csv_records_keep_their_order_and_lines_over_many_buffers() {
         .collect();
     assert_eq!(names, expected);
 }
+
+/// A sink that also counts what redactions withheld.
+#[derive(Default)]
+struct RedactionSink {
+    inner: CollectingSink,
+    withheld: Vec<usize>,
+}
+
+impl crate::QuadSink for RedactionSink {
+    fn quad(&mut self, quad: oxrdf::QuadRef<'_>) -> Result<(), crate::SinkError> {
+        self.inner.quad(quad)
+    }
+    fn reject(&mut self, reject: crate::Reject) -> Result<(), crate::SinkError> {
+        self.inner.reject(reject)
+    }
+    fn redacted(&mut self, redaction: usize) -> Result<(), crate::SinkError> {
+        self.withheld.push(redaction);
+        Ok(())
+    }
+}
+
+#[test]
+fn redacted_fields_reach_no_term_map() {
+    let people = "編號,姓名,地點\nP1,王大明,臺北\nP2,,基隆\nP3,林阿花,\n";
+    let dir = dir_with(&[("people.csv", people.as_bytes())]);
+    // The name is used everywhere a value can go: subject template, object reference, a
+    // function input, a language-tagged literal, and the parent side of a join.
+    let mapping = format!(
+        "@prefix grel: <http://users.ugent.be/~bjdmeest/function/grel.ttl#> .\n{}\n{}",
+        csv_map(
+            "people.csv",
+            "; rml:null \"\"",
+            "rml:subjectMap [ rml:template \"id/person/{編號}\" ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:name; rml:objectMap [ rml:reference \"姓名\"; rml:language \"zh-Hant\" ] ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:key; rml:objectMap [ rml:template \"id/name/{姓名}\" ] ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:upper; rml:objectMap [ rml:functionExecution [ rml:function grel:toUpperCase; \
+               rml:input [ rml:parameter grel:valueParam; rml:inputValueMap [ rml:reference \"姓名\" ] ] ] ] ];\n\
+             rml:predicateObjectMap [ rml:predicate ex:same; rml:objectMap [ rml:parentTriplesMap <#N>; \
+               rml:joinCondition [ rml:child \"姓名\"; rml:parent \"姓名\" ] ] ]"
+        ),
+        "<#N> rml:logicalSource [ rml:source [ a rml:RelativePathSource; rml:root rml:MappingDirectory; \
+         rml:path \"people.csv\"; rml:null \"\" ]; rml:referenceFormulation rml:CSV ];\n\
+         rml:subjectMap [ rml:template \"id/name/{姓名}\" ] .\n"
+    );
+    let loaded = load(&dir, &mapping).unwrap();
+    for (replacement, expect_literal) in [(Some("○○○"), true), (None, false)] {
+        let options = RunOptions {
+            base_iri: Some(BASE.into()),
+            redactions: vec![crate::Redaction {
+                field: "姓名".into(),
+                replacement: replacement.map(str::to_owned),
+            }],
+            ..RunOptions::default()
+        };
+        let mut sink = RedactionSink::default();
+        let summary = run(&loaded, &options, &mut sink).unwrap();
+        assert_eq!(summary.records_rejected, 0, "{:?}", sink.inner.rejects);
+        let output = quads(&sink.inner)
+            .into_iter()
+            .collect::<Vec<_>>()
+            .join("\n");
+        for name in ["王大明", "林阿花", "%E7%8E%8B"] {
+            assert!(!output.contains(name), "{name} leaked:\n{output}");
+        }
+        assert_eq!(
+            output.contains("\"○○○\"@zh-hant"),
+            expect_literal,
+            "{output}"
+        );
+        // Two records have a name; the empty cell is not counted.
+        assert_eq!(sink.withheld, vec![0, 0], "{replacement:?}");
+        // Without the redaction the names are there, so the check above means something.
+        let mut plain = CollectingSink::new();
+        run(
+            &loaded,
+            &RunOptions {
+                base_iri: Some(BASE.into()),
+                ..RunOptions::default()
+            },
+            &mut plain,
+        )
+        .unwrap();
+        let plain = quads(&plain).into_iter().collect::<Vec<_>>().join("\n");
+        assert!(plain.contains("王大明") && plain.contains("王大明\"@zh-hant"));
+    }
+}
+
+#[test]
+fn redactions_refuse_sources_they_cannot_cover() {
+    let dir = dir_with(&[("p.json", br#"[{"name":"x"}]"#)]);
+    let loaded = load(
+        &dir,
+        "<#M> rml:logicalSource [ rml:source [ a rml:RelativePathSource; rml:root rml:MappingDirectory; \
+         rml:path \"p.json\" ]; rml:referenceFormulation rml:JSONPath; rml:iterator \"$[*]\" ];\n\
+         rml:subjectMap [ rml:template \"id/{name}\" ] .",
+    )
+    .unwrap();
+    let options = RunOptions {
+        redactions: vec![crate::Redaction {
+            field: "name".into(),
+            replacement: None,
+        }],
+        ..RunOptions::default()
+    };
+    let err = run(&loaded, &options, &mut CollectingSink::new()).unwrap_err();
+    assert!(err.to_string().contains("only in CSV sources"), "{err}");
+}
