@@ -1,9 +1,11 @@
-//! SHACL Core validation for Jiyi's published graphs.
+//! SHACL Core validation for Jiyi's published graphs: load [`Shapes`], build a [`DataGraph`]
+//! per dataset graph, [`Shapes::validate`] it into a [`GraphReport`].
 //!
 //! Written for Jiyi rather than taken from rudof's `shacl_validation`: that crate brings a
 //! second copy of the `oxigraph` crate (with RocksDB) into a crate other than `jiyi-store`,
 //! plus an HTTP/TLS stack and ~250 crates, for the dozen constraint components the profiles
-//! use (ARCHITECTURE.md, "SHACL"). This crate depends on `oxrdf`, `oxttl` and `regex` only.
+//! use (ARCHITECTURE.md, "SHACL"). This crate depends on `oxrdf`, `oxttl`, `regex`, `indexmap` and
+//! `rustc-hash` only.
 //!
 //! Supported: targets (`sh:targetClass`, implicit class targets, `sh:targetNode`,
 //! `sh:targetSubjectsOf`, `sh:targetObjectsOf`); property paths (predicate, inverse, sequence,
@@ -14,6 +16,7 @@
 //! `sh:and`, `sh:not`, `sh:xone`; `sh:message`, `sh:severity`, `sh:deactivated`. Any other
 //! SHACL parameter on a shape is refused when the shapes load.
 
+mod data;
 mod error;
 mod model;
 mod path;
@@ -22,6 +25,7 @@ mod shapes;
 mod validate;
 mod xsd;
 
+pub use data::DataGraph;
 pub use error::ShaclError;
 pub use path::PropertyPath;
 pub use report::{GraphReport, ValidationResult};

@@ -1,7 +1,8 @@
 //! SHACL property paths (predicate, inverse, sequence, alternative, zero-or-more, one-or-more,
 //! zero-or-one) and their evaluation over one data graph.
 
-use oxrdf::{Graph, NamedNode, NamedOrBlankNodeRef, Term, TermRef};
+use crate::data::{DataGraph, Id};
+use oxrdf::NamedNode;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -26,63 +27,55 @@ pub enum PropertyPath {
 
 impl PropertyPath {
     /// The value nodes reached from `focus`, each once, in discovery order (stable output).
-    pub(crate) fn values(&self, graph: &Graph, focus: &Term) -> Vec<Term> {
+    pub(crate) fn values(&self, graph: &DataGraph, focus: Id) -> Vec<Id> {
         let mut out = Vec::new();
         let mut seen = HashSet::new();
         self.step(graph, focus, &mut |t| {
-            if seen.insert(t.clone()) {
+            if seen.insert(t) {
                 out.push(t);
             }
         });
         out
     }
 
-    fn step(&self, graph: &Graph, node: &Term, emit: &mut dyn FnMut(Term)) {
+    fn step(&self, graph: &DataGraph, node: Id, emit: &mut dyn FnMut(Id)) {
         match self {
             Self::Predicate(p) => {
-                if let Some(subject) = as_subject(node) {
-                    for o in graph.objects_for_subject_predicate(subject, p) {
-                        emit(o.into_owned());
-                    }
+                if let Some(p) = graph.named_id(p) {
+                    graph.objects(node, p).for_each(emit);
                 }
             }
             Self::Inverse(inner) => match inner.as_ref() {
                 Self::Predicate(p) => {
-                    for s in graph.subjects_for_predicate_object(p, node) {
-                        emit(Term::from(s.into_owned()));
+                    if let Some(p) = graph.named_id(p) {
+                        graph.subjects(p, node).for_each(emit);
                     }
                 }
                 other => {
-                    // ^(path): the nodes from which `path` reaches `node`. General inverse of a
-                    // complex path: try every subject of the graph (rare in shapes; correct).
-                    let candidates: HashSet<Term> = graph
-                        .iter()
-                        .map(|t| Term::from(t.subject.into_owned()))
-                        .collect();
-                    for c in candidates {
-                        if other.values(graph, &c).contains(node) {
+                    // ^(path): the nodes from which `path` reaches `node`. A general inverse of a
+                    // complex path tries every subject of the graph (rare in shapes; correct).
+                    for c in graph.subjects_all() {
+                        if other.values(graph, c).contains(&node) {
                             emit(c);
                         }
                     }
                 }
             },
             Self::Sequence(steps) => {
-                let mut current = vec![node.clone()];
+                let mut current = vec![node];
                 for step in steps {
                     let mut next = Vec::new();
                     let mut seen = HashSet::new();
-                    for n in &current {
+                    for &n in &current {
                         step.step(graph, n, &mut |t| {
-                            if seen.insert(t.clone()) {
+                            if seen.insert(t) {
                                 next.push(t);
                             }
                         });
                     }
                     current = next;
                 }
-                for n in current {
-                    emit(n);
-                }
+                current.into_iter().for_each(emit);
             }
             Self::Alternative(options) => {
                 for option in options {
@@ -90,33 +83,25 @@ impl PropertyPath {
                 }
             }
             Self::ZeroOrOne(inner) => {
-                emit(node.clone());
+                emit(node);
                 inner.step(graph, node, emit);
             }
             Self::ZeroOrMore(inner) | Self::OneOrMore(inner) => {
                 let mut seen = HashSet::new();
                 let mut queue = Vec::new();
                 if matches!(self, Self::ZeroOrMore(_)) {
-                    seen.insert(node.clone());
-                    emit(node.clone());
+                    seen.insert(node);
+                    emit(node);
                 }
                 inner.step(graph, node, &mut |t| queue.push(t));
                 while let Some(n) = queue.pop() {
-                    if seen.insert(n.clone()) {
-                        emit(n.clone());
-                        inner.step(graph, &n, &mut |t| queue.push(t));
+                    if seen.insert(n) {
+                        emit(n);
+                        inner.step(graph, n, &mut |t| queue.push(t));
                     }
                 }
             }
         }
-    }
-}
-
-fn as_subject(term: &Term) -> Option<NamedOrBlankNodeRef<'_>> {
-    match term.as_ref() {
-        TermRef::NamedNode(n) => Some(n.into()),
-        TermRef::BlankNode(b) => Some(b.into()),
-        _ => None,
     }
 }
 

@@ -1,18 +1,27 @@
 //! The SHACL Core engine: focus nodes from targets, value nodes from paths, one check per
-//! constraint component, over one in-memory data graph.
+//! constraint component, over one data graph ([`DataGraph`], terms as ids).
 
+use crate::data::{DataGraph, Id};
 use crate::model::{Constraint, NodeKind, Shape, ShapeId, Target};
 use crate::report::{GraphReport, ValidationResult};
 use crate::shapes::{sh, xsd_name};
 use crate::{Shapes, xsd};
-use oxrdf::vocab::{rdf, rdfs};
-use oxrdf::{Graph, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef};
+use oxrdf::{NamedNode, Term};
 use std::collections::{HashMap, HashSet};
 
 impl Shapes {
     /// Validates one data graph against every shape that has a target. The graph is the whole
-    /// world for this check: `sh:class` and paths see only its triples.
-    pub fn validate(&self, data: &Graph) -> GraphReport {
+    /// world for this check: `sh:class` and paths see only its triples. Target nodes the data
+    /// does not mention are added to its term table (they are still focus nodes in SHACL).
+    pub fn validate(&self, data: &mut DataGraph) -> GraphReport {
+        for shape in &self.shapes {
+            for target in &shape.targets {
+                if let Target::Node(n) = target {
+                    data.intern(n.clone());
+                }
+            }
+        }
+        let data: &DataGraph = data;
         let mut checked = HashSet::new();
         let mut results = Vec::new();
         for &root in &self.roots {
@@ -21,7 +30,7 @@ impl Shapes {
                 continue;
             }
             for focus in focus_nodes(shape, data) {
-                self.check(root, &focus, data, &mut results);
+                self.check(root, focus, data, &mut results);
                 checked.insert(focus);
             }
         }
@@ -31,40 +40,42 @@ impl Shapes {
         }
     }
 
-    fn check(&self, id: ShapeId, focus: &Term, data: &Graph, out: &mut Vec<ValidationResult>) {
+    fn check(&self, id: ShapeId, focus: Id, data: &DataGraph, out: &mut Vec<ValidationResult>) {
         let shape = &self.shapes[id];
         if shape.deactivated {
             return;
         }
         let values = match &shape.path {
             Some(path) => path.values(data, focus),
-            None => vec![focus.clone()],
+            None => vec![focus],
         };
         for constraint in &shape.constraints {
             self.evaluate(shape, constraint, focus, &values, data, out);
         }
     }
 
-    fn conforms(&self, id: ShapeId, node: &Term, data: &Graph) -> bool {
+    fn conforms(&self, id: ShapeId, node: Id, data: &DataGraph) -> bool {
         let mut results = Vec::new();
         self.check(id, node, data, &mut results);
         results.is_empty()
     }
 
+    #[allow(clippy::too_many_lines)]
     fn evaluate(
         &self,
         shape: &Shape,
         constraint: &Constraint,
-        focus: &Term,
-        values: &[Term],
-        data: &Graph,
+        focus: Id,
+        values: &[Id],
+        data: &DataGraph,
         out: &mut Vec<ValidationResult>,
     ) {
-        let mut report = |value: Option<&Term>, default: String| {
+        let term = |id: Id| data.term(id);
+        let mut report = |value: Option<Id>, default: String| {
             out.push(ValidationResult {
-                focus_node: focus.clone(),
+                focus_node: data.term(focus).clone(),
                 path: shape.path.clone(),
-                value: value.cloned(),
+                value: value.map(|v| data.term(v).clone()),
                 severity: shape.severity.clone(),
                 component: sh(constraint.component()),
                 source_shape: shape.node.clone(),
@@ -73,24 +84,30 @@ impl Shapes {
         };
         match constraint {
             Constraint::Class(class) => {
-                for v in values.iter().filter(|v| !is_instance(data, v, class)) {
-                    report(Some(v), format!("{v} is not an instance of {class}"));
+                for &v in values.iter().filter(|&&v| !is_instance(data, v, class)) {
+                    report(
+                        Some(v),
+                        format!("{} is not an instance of {class}", term(v)),
+                    );
                 }
             }
             Constraint::Datatype(datatype) => {
-                for v in values
-                    .iter()
-                    .filter(|v| !has_datatype(v, datatype.as_ref()))
-                {
+                for &v in values.iter().filter(|&&v| !has_datatype(term(v), datatype)) {
                     report(
                         Some(v),
-                        format!("{v} is not a well-formed literal of datatype {datatype}"),
+                        format!(
+                            "{} is not a well-formed literal of datatype {datatype}",
+                            term(v)
+                        ),
                     );
                 }
             }
             Constraint::NodeKind(kind) => {
-                for v in values.iter().filter(|v| !node_kind_matches(*kind, v)) {
-                    report(Some(v), format!("{v} is not of node kind {kind:?}"));
+                for &v in values
+                    .iter()
+                    .filter(|&&v| !node_kind_matches(*kind, term(v)))
+                {
+                    report(Some(v), format!("{} is not of node kind {kind:?}", term(v)));
                 }
             }
             Constraint::MinCount(min) => {
@@ -110,61 +127,73 @@ impl Shapes {
                 }
             }
             Constraint::MinLength(min) => {
-                for v in values
-                    .iter()
-                    .filter(|v| lexical(v).is_none_or(|s| (s.chars().count() as u64) < *min))
-                {
+                for &v in values.iter().filter(|&&v| {
+                    lexical(term(v)).is_none_or(|s| (s.chars().count() as u64) < *min)
+                }) {
                     report(
                         Some(v),
-                        format!("{v} is shorter than {min} characters (or a blank node)"),
+                        format!(
+                            "{} is shorter than {min} characters (or a blank node)",
+                            term(v)
+                        ),
                     );
                 }
             }
             Constraint::MaxLength(max) => {
-                for v in values
-                    .iter()
-                    .filter(|v| lexical(v).is_none_or(|s| (s.chars().count() as u64) > *max))
-                {
+                for &v in values.iter().filter(|&&v| {
+                    lexical(term(v)).is_none_or(|s| (s.chars().count() as u64) > *max)
+                }) {
                     report(
                         Some(v),
-                        format!("{v} is longer than {max} characters (or a blank node)"),
+                        format!(
+                            "{} is longer than {max} characters (or a blank node)",
+                            term(v)
+                        ),
                     );
                 }
             }
             Constraint::In(allowed) => {
-                for v in values.iter().filter(|v| !allowed.contains(v)) {
-                    report(Some(v), format!("{v} is not one of the allowed values"));
+                let allowed: Vec<Id> = allowed.iter().filter_map(|t| data.id(t)).collect();
+                for &v in values.iter().filter(|v| !allowed.contains(v)) {
+                    report(
+                        Some(v),
+                        format!("{} is not one of the allowed values", term(v)),
+                    );
                 }
             }
             Constraint::HasValue(required) => {
-                if !values.contains(required) {
+                if data.id(required).is_none_or(|r| !values.contains(&r)) {
                     report(None, format!("{required} is missing"));
                 }
             }
             Constraint::Pattern { regex, source } => {
-                for v in values
+                for &v in values
                     .iter()
-                    .filter(|v| lexical(v).is_none_or(|s| !regex.is_match(s)))
+                    .filter(|&&v| lexical(term(v)).is_none_or(|s| !regex.is_match(s)))
                 {
                     report(
                         Some(v),
-                        format!("{v} does not match the pattern {source:?}"),
+                        format!("{} does not match the pattern {source:?}", term(v)),
                     );
                 }
             }
             Constraint::LanguageIn(ranges) => {
-                for v in values.iter().filter(|v| !language_in(v, ranges)) {
+                for &v in values.iter().filter(|&&v| !language_in(term(v), ranges)) {
                     report(
                         Some(v),
-                        format!("{v} has no language tag among {}", ranges.join(", ")),
+                        format!(
+                            "{} has no language tag among {}",
+                            term(v),
+                            ranges.join(", ")
+                        ),
                     );
                 }
             }
             Constraint::UniqueLang => {
                 let mut counts: HashMap<String, usize> = HashMap::new();
                 let mut order = Vec::new();
-                for v in values {
-                    if let Term::Literal(l) = v
+                for &v in values {
+                    if let Term::Literal(l) = term(v)
                         && let Some(tag) = l.language()
                     {
                         let n = counts.entry(tag.to_ascii_lowercase()).or_insert(0);
@@ -179,57 +208,65 @@ impl Shapes {
                 }
             }
             Constraint::Node(id) => {
-                for v in values.iter().filter(|v| !self.conforms(*id, v, data)) {
+                for &v in values.iter().filter(|&&v| !self.conforms(*id, v, data)) {
                     report(
                         Some(v),
                         format!(
-                            "{v} does not conform to the shape {}",
+                            "{} does not conform to the shape {}",
+                            term(v),
                             self.shapes[*id].node
                         ),
                     );
                 }
             }
             Constraint::Property(id) => {
-                for v in values {
+                for &v in values {
                     self.check(*id, v, data, out);
                 }
             }
             Constraint::Or(ids) => {
-                for v in values
+                for &v in values
                     .iter()
-                    .filter(|v| !ids.iter().any(|id| self.conforms(*id, v, data)))
-                {
-                    report(Some(v), format!("{v} conforms to none of the sh:or shapes"));
-                }
-            }
-            Constraint::And(ids) => {
-                for v in values
-                    .iter()
-                    .filter(|v| !ids.iter().all(|id| self.conforms(*id, v, data)))
+                    .filter(|&&v| !ids.iter().any(|id| self.conforms(*id, v, data)))
                 {
                     report(
                         Some(v),
-                        format!("{v} does not conform to all of the sh:and shapes"),
+                        format!("{} conforms to none of the sh:or shapes", term(v)),
+                    );
+                }
+            }
+            Constraint::And(ids) => {
+                for &v in values
+                    .iter()
+                    .filter(|&&v| !ids.iter().all(|id| self.conforms(*id, v, data)))
+                {
+                    report(
+                        Some(v),
+                        format!("{} does not conform to all of the sh:and shapes", term(v)),
                     );
                 }
             }
             Constraint::Xone(ids) => {
-                for v in values {
+                for &v in values {
                     let n = ids.iter().filter(|id| self.conforms(**id, v, data)).count();
                     if n != 1 {
                         report(
                             Some(v),
-                            format!("{v} conforms to {n} of the sh:xone shapes, not exactly one"),
+                            format!(
+                                "{} conforms to {n} of the sh:xone shapes, not exactly one",
+                                term(v)
+                            ),
                         );
                     }
                 }
             }
             Constraint::Not(id) => {
-                for v in values.iter().filter(|v| self.conforms(*id, v, data)) {
+                for &v in values.iter().filter(|&&v| self.conforms(*id, v, data)) {
                     report(
                         Some(v),
                         format!(
-                            "{v} conforms to the shape {} but must not",
+                            "{} conforms to the shape {} but must not",
+                            term(v),
                             self.shapes[*id].node
                         ),
                     );
@@ -240,32 +277,36 @@ impl Shapes {
 }
 
 /// The focus nodes of a shape's targets, each once, in a stable order.
-fn focus_nodes(shape: &Shape, data: &Graph) -> Vec<Term> {
+fn focus_nodes(shape: &Shape, data: &DataGraph) -> Vec<Id> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    let mut add = |t: Term| {
-        if seen.insert(t.clone()) {
+    let mut add = |t: Id| {
+        if seen.insert(t) {
             out.push(t);
         }
     };
     for target in &shape.targets {
         match target {
             Target::Class(class) => {
-                for c in subclasses(data, class) {
-                    for s in data.subjects_for_predicate_object(rdf::TYPE, &c) {
-                        add(s.into_owned().into());
+                if let Some(rdf_type) = data.rdf_type() {
+                    for c in subclasses(data, class) {
+                        data.subjects(rdf_type, c).for_each(&mut add);
                     }
                 }
             }
-            Target::Node(n) => add(n.clone()),
+            Target::Node(n) => {
+                if let Some(id) = data.id(n) {
+                    add(id);
+                }
+            }
             Target::SubjectsOf(p) => {
-                for t in data.triples_for_predicate(p) {
-                    add(t.subject.into_owned().into());
+                if let Some(p) = data.named_id(p) {
+                    data.with_predicate(p).for_each(|(s, _)| add(s));
                 }
             }
             Target::ObjectsOf(p) => {
-                for t in data.triples_for_predicate(p) {
-                    add(t.object.into_owned());
+                if let Some(p) = data.named_id(p) {
+                    data.with_predicate(p).for_each(|(_, o)| add(o));
                 }
             }
         }
@@ -274,62 +315,56 @@ fn focus_nodes(shape: &Shape, data: &Graph) -> Vec<Term> {
 }
 
 /// `class` and every class declared (transitively) `rdfs:subClassOf` it in the data graph.
-fn subclasses(data: &Graph, class: &NamedNode) -> Vec<Term> {
-    let mut out = vec![Term::from(class.clone())];
-    let mut i = 0;
-    while i < out.len() {
-        let sub: Vec<Term> = data
-            .subjects_for_predicate_object(rdfs::SUB_CLASS_OF, &out[i])
-            .map(|s| s.into_owned().into())
-            .collect();
-        for s in sub {
-            if !out.contains(&s) {
-                out.push(s);
+fn subclasses(data: &DataGraph, class: &NamedNode) -> Vec<Id> {
+    let Some(class) = data.named_id(class) else {
+        return Vec::new();
+    };
+    let mut out = vec![class];
+    if let Some(sub_class_of) = data.sub_class_of() {
+        let mut i = 0;
+        while i < out.len() {
+            let sub: Vec<Id> = data.subjects(sub_class_of, out[i]).collect();
+            for s in sub {
+                if !out.contains(&s) {
+                    out.push(s);
+                }
             }
+            i += 1;
         }
-        i += 1;
     }
     out
 }
 
 /// SHACL instance: an `rdf:type` of the node is `class` or a (transitive) subclass of it.
-fn is_instance(data: &Graph, node: &Term, class: &NamedNode) -> bool {
-    let subject: NamedOrBlankNodeRef<'_> = match node.as_ref() {
-        TermRef::NamedNode(n) => n.into(),
-        TermRef::BlankNode(b) => b.into(),
-        _ => return false,
+fn is_instance(data: &DataGraph, node: Id, class: &NamedNode) -> bool {
+    let (Some(rdf_type), Some(class)) = (data.rdf_type(), data.named_id(class)) else {
+        return false;
     };
-    let target = TermRef::from(class.as_ref());
-    let mut queue: Vec<TermRef<'_>> = data
-        .objects_for_subject_predicate(subject, rdf::TYPE)
-        .collect();
+    let mut queue: Vec<Id> = data.objects(node, rdf_type).collect();
+    if queue.contains(&class) {
+        return true;
+    }
+    let Some(sub_class_of) = data.sub_class_of() else {
+        return false;
+    };
     let mut seen = HashSet::new();
     while let Some(t) = queue.pop() {
-        if t == target {
+        if t == class {
             return true;
         }
-        if !seen.insert(t) {
-            continue;
-        }
-        match t {
-            TermRef::NamedNode(n) => {
-                queue.extend(data.objects_for_subject_predicate(n, rdfs::SUB_CLASS_OF))
-            }
-            TermRef::BlankNode(b) => {
-                queue.extend(data.objects_for_subject_predicate(b, rdfs::SUB_CLASS_OF))
-            }
-            _ => {}
+        if seen.insert(t) {
+            queue.extend(data.objects(t, sub_class_of));
         }
     }
     false
 }
 
-fn has_datatype(value: &Term, datatype: NamedNodeRef<'_>) -> bool {
+fn has_datatype(value: &Term, datatype: &NamedNode) -> bool {
     let Term::Literal(l) = value else {
         return false;
     };
-    l.datatype() == datatype
-        && xsd_name(datatype).is_none_or(|local| xsd::well_formed(local, l.value()))
+    l.datatype() == datatype.as_ref()
+        && xsd_name(datatype.as_ref()).is_none_or(|local| xsd::well_formed(local, l.value()))
 }
 
 fn node_kind_matches(kind: NodeKind, value: &Term) -> bool {

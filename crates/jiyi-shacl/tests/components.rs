@@ -1,8 +1,7 @@
 //! One test per SHACL Core feature: a tiny shapes graph and data graph, and the exact results
 //! (focus node, constraint component, value) they must give.
 
-use jiyi_shacl::{GraphReport, ShaclError, Shapes};
-use oxrdf::Graph;
+use jiyi_shacl::{DataGraph, GraphReport, ShaclError, Shapes};
 use oxttl::TurtleParser;
 
 const PREFIXES: &str = "@prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -16,17 +15,17 @@ fn shapes(ttl: &str) -> Shapes {
     Shapes::from_texts([("test.ttl".to_owned(), format!("{PREFIXES}{ttl}"))]).expect("shapes load")
 }
 
-fn data(ttl: &str) -> Graph {
+fn data(ttl: &str) -> DataGraph {
     let text = format!("{PREFIXES}{ttl}");
-    let mut g = Graph::new();
-    for t in TurtleParser::new().for_slice(&text) {
-        g.insert(&t.expect("data parses"));
-    }
-    g
+    DataGraph::from_triples(
+        TurtleParser::new()
+            .for_slice(&text)
+            .map(|t| t.expect("data parses")),
+    )
 }
 
 fn run(shapes_ttl: &str, data_ttl: &str) -> GraphReport {
-    shapes(shapes_ttl).validate(&data(data_ttl))
+    shapes(shapes_ttl).validate(&mut data(data_ttl))
 }
 
 /// `(focus, component local name, value)` of every result, sorted.
@@ -372,7 +371,7 @@ fn blank_nodes_of_different_files_stay_apart() {
     );
     let shapes =
         Shapes::from_texts([("a.ttl".to_owned(), a), ("b.ttl".to_owned(), b)]).expect("load");
-    let r = shapes.validate(&data("ex:x a ex:T ; ex:a 1 ; ex:b 2 ."));
+    let r = shapes.validate(&mut data("ex:x a ex:T ; ex:a 1 ; ex:b 2 ."));
     assert!(
         r.conforms(),
         "each file's _:p keeps its own path: {:?}",
@@ -390,4 +389,23 @@ fn the_embedded_profile_shapes_load() {
         );
     }
     assert!(shapes.len() > 20, "{} shapes", shapes.len());
+}
+
+#[test]
+fn inverse_of_a_complex_path_and_zero_or_more() {
+    let r = run(
+        "ex:S sh:targetClass ex:Name ;
+           sh:property [ sh:path [ sh:inversePath ( ex:identifiedBy ex:content ) ] ; sh:minCount 1 ] .
+         ex:Z sh:targetClass ex:Part ;
+           sh:property [ sh:path [ sh:zeroOrMorePath ex:partOf ] ; sh:hasValue ex:root ] .",
+        "ex:obj ex:identifiedBy ex:n .  ex:n ex:content ex:text .  ex:text a ex:Name .  ex:orphan a ex:Name .
+         ex:root a ex:Part .  ex:leaf a ex:Part ; ex:partOf ex:root .  ex:lost a ex:Part .",
+    );
+    assert_eq!(
+        summary(&r),
+        vec![
+            one("lost", "HasValueConstraintComponent", None),
+            one("orphan", "MinCountConstraintComponent", None),
+        ]
+    );
 }
