@@ -434,11 +434,14 @@ impl Compiler<'_> {
             Some(p) => Some(self.path(node, &p)?),
             None => None,
         };
+        let types = self.objects(node, &rdf::TYPE.into_owned());
+        if path.is_none() && types.contains(&Term::from(sh("PropertyShape"))) {
+            return Err(self.error(node, "a sh:PropertyShape needs a sh:path"));
+        }
         let mut targets = Vec::new();
         for v in self.objects(node, &sh("targetClass")) {
             targets.push(Target::Class(self.iri(node, "targetClass", &v)?));
         }
-        let types = self.objects(node, &rdf::TYPE.into_owned());
         let is_class = types
             .iter()
             .any(|t| matches!(t, Term::NamedNode(n) if n.as_ref() == rdfs::CLASS));
@@ -573,6 +576,12 @@ impl Compiler<'_> {
         }
         for v in self.objects(node, &sh("property")) {
             let id = self.compile(&v)?;
+            if self.shapes[id].as_ref().is_some_and(|s| s.path.is_none()) {
+                return Err(self.error(
+                    node,
+                    format!("sh:property {v} has no sh:path (a property shape needs one)"),
+                ));
+            }
             constraints.push(Constraint::Property(id));
         }
         for (local, make) in [

@@ -347,6 +347,9 @@ fn bad_shapes_are_refused_with_a_reason() {
         load("ex:S sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:minCount \"one\" ] .")
             .expect_err("bad count");
     assert!(err.to_string().contains("sh:minCount"), "{err}");
+    let err = load("ex:S sh:targetClass ex:T ; sh:property [ sh:datatype xsd:string ] .")
+        .expect_err("no path");
+    assert!(err.to_string().contains("has no sh:path"), "{err}");
     let err = load("ex:S sh:targetClass ex:T ; sh:pattern \"(\" .").expect_err("bad regex");
     assert!(err.to_string().contains("sh:pattern"), "{err}");
     let err = Shapes::from_texts([(
