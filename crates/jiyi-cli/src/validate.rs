@@ -10,7 +10,7 @@
 use anyhow::{Context, Result, bail};
 use jiyi_model::UriPolicy;
 use jiyi_model::vocab::compact;
-use jiyi_shacl::{DataGraph, GraphReport, Shapes, ValidationResult};
+use jiyi_shacl::{DataGraph, GraphReport, PropertyPath, Shapes, ValidationResult};
 use jiyi_store::Store;
 use jiyi_store::model::{NamedNode, Term};
 use std::io::Write;
@@ -173,8 +173,12 @@ fn write_text(out: &mut impl Write, c: &Checked) -> Result<()> {
         let component = r.component.as_str().rsplit('#').next().unwrap_or_default();
         writeln!(out, "{}: {severity} sh:{component}", c.dataset)?;
         writeln!(out, "  focus   {}", r.focus_node)?;
-        if let Some(path) = &r.path {
-            writeln!(out, "  path    {path}")?;
+        match &r.path {
+            Some(PropertyPath::Predicate(p)) => {
+                writeln!(out, "  path    {}", short(&p.clone().into()))?;
+            }
+            Some(path) => writeln!(out, "  path    {path}")?,
+            None => {}
         }
         if let Some(value) = &r.value {
             writeln!(out, "  value   {}", short(value))?;
