@@ -351,6 +351,20 @@ fn bad_shapes_are_an_error_with_the_line() {
         stderr.contains("npm-objects, qing-archives"),
         "lists the datasets: {stderr}"
     );
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let out = jiyi(&["validate", "--store", empty.to_str().expect("utf-8")]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an empty directory is not a store"
+    );
+    assert_eq!(
+        std::fs::read_dir(&empty).expect("dir").count(),
+        0,
+        "validate created nothing"
+    );
 }
 
 /// Writes every published graph of `store` as N-Triples; returns `NAME=FILE` arguments.

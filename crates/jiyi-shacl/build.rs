@@ -11,14 +11,22 @@ fn main() {
     );
     let dir = manifest.join("../../ontologies/shapes");
     println!("cargo:rerun-if-changed={}", dir.display());
+    // No shapes would make every store "conform": fail the build instead.
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "ttl"))
-                .collect()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; the profile shapes are embedded from there",
+                dir.display()
+            )
         })
-        .unwrap_or_default();
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "ttl"))
+        .collect();
+    assert!(
+        !files.is_empty(),
+        "{}: no *.ttl shapes files to embed",
+        dir.display()
+    );
     files.sort();
     let mut code = String::from(
         "/// `(file name, Turtle)` of the embedded shapes files.\npub(crate) const EMBEDDED: &[(&str, &str)] = &[\n",

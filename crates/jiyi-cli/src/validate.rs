@@ -66,8 +66,16 @@ fn validate(args: &Args) -> Result<bool> {
     } else {
         Shapes::from_paths(&args.shapes)?
     };
-    if !args.store.is_dir() {
-        bail!("{}: no such store directory", args.store.display());
+    // Opening creates a store where there is none; a check must not.
+    let is_empty = std::fs::read_dir(&args.store)
+        .with_context(|| format!("{}: no such store directory", args.store.display()))?
+        .next()
+        .is_none();
+    if is_empty {
+        bail!(
+            "{}: empty directory, not a Jiyi store",
+            args.store.display()
+        );
     }
     let store = Store::open(&args.store)
         .with_context(|| format!("opening store {}", args.store.display()))?;
