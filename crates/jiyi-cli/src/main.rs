@@ -11,6 +11,7 @@ mod normalize_date;
 mod progress;
 mod serve;
 mod sparql_worker;
+mod validate;
 mod web_options;
 
 use anyhow::{Context, Result};
@@ -41,6 +42,9 @@ enum Command {
     Serve(serve::Args),
     /// Ingest the bundled demo collection into a fresh store and serve it.
     Demo(demo::Args),
+    /// Check the published dataset graphs against SHACL shapes (exit 0 conforms, 1 violations,
+    /// 2 error).
+    Validate(validate::Args),
     /// Internal: evaluate SPARQL queries for a server (started by `serve`).
     #[command(hide = true)]
     SparqlWorker(sparql_worker::Args),
@@ -60,6 +64,7 @@ fn main() -> Result<()> {
         Command::NormalizeDate(args) => normalize_date::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Validate(args) => validate::run(args),
         Command::SparqlWorker(args) => sparql_worker::run(args),
     }
 }
