@@ -13,8 +13,12 @@ use support::*;
 
 const BASE: &str = "https://data.example.tw/";
 
-/// Demo mappings that need Jiyi-only functions, with why (none yet).
-const JIYI_ONLY: &[(&str, &str)] = &[];
+/// Demo mappings that need Jiyi-only features, with why.
+const JIYI_ONLY: &[(&str, &str)] = &[(
+    "datagovtw.rml.ttl",
+    "reads a folder of JSON files (Jiyi's folder source) and calls Jiyi's catalogue functions \
+     (jiyi:present, jiyi:licence, jiyi:webUrl …); checked by tests/datagovtw_ingest.rs",
+)];
 
 fn morph_python() -> String {
     std::env::var("JIYI_MORPH_PYTHON").unwrap_or_else(|_| {

@@ -6,6 +6,7 @@
 //! caller drops the replacement and nothing is published; if records are rejected, every good
 //! record is published and every rejected one is listed with its reason.
 
+pub mod catalogue;
 mod dataset;
 pub mod dates;
 mod error;
@@ -19,10 +20,11 @@ pub use rejects::RejectsWriter;
 pub use run::{IngestReport, PreparedIngest, SinkError, TripleSink};
 
 /// The functions an ingest's mappings may call: `jiyi-rml`'s built-ins plus Jiyi's own
-/// (the date functions of [`dates::rml`]). `jiyi map` loads mappings with the same registry
+/// (the date functions of [`dates::rml`], the catalogue functions of [`catalogue`]). `jiyi map` loads mappings with the same registry
 /// so a mapping maps alike with and without a store.
 pub fn functions() -> jiyi_rml::FunctionRegistry {
     let mut registry = jiyi_rml::FunctionRegistry::with_builtins();
     dates::rml::register(&mut registry);
+    catalogue::register(&mut registry);
     registry
 }
