@@ -18,8 +18,11 @@ const BASE: &str = "https://data.example.tw/";
 const GRAPH: &str = "https://data.example.tw/graph/datagovtw";
 const OGDL: &str = "https://data.gov.tw/license";
 /// Triples maps of the mapping that read each file once (`<#Records>`, iterator `$`): the
-/// dataset, its two counters, contact point, agency, category and service concepts.
-const MAPS_PER_FILE: u64 = 7;
+/// dataset, its two counters, contact point, agency, category and service concepts, once for
+/// the portal shape and once for the datapackage shape.
+const MAPS_PER_FILE: u64 = 14;
+/// The triples maps that publish or reject a dataset record (one per shape).
+const DATASET_MAPS: [&str; 2] = ["<#Dataset>", "<#DpDataset>"];
 /// Triples maps without a source (the two concept schemes): one iteration each.
 const SOURCELESS_MAPS: u64 = 2;
 
@@ -479,9 +482,16 @@ fn all_956_real_records_are_published_or_rejected_with_a_reason() {
     let files = json_files(&datasets);
     let records: Vec<(PathBuf, Option<serde_json::Value>)> =
         files.iter().map(|f| (f.clone(), read_json(f))).collect();
+    // Distributions: RESOURCE entries (portal shape) and 資料資源 members (datapackage shape).
     let resources: u64 = records
         .iter()
-        .filter_map(|(_, r)| r.as_ref()?["RESOURCE"].as_array().map(|a| a.len() as u64))
+        .filter_map(|(_, r)| {
+            let r = r.as_ref()?;
+            Some(
+                r["RESOURCE"].as_array().map_or(0, Vec::len) as u64
+                    + r["資料資源"].as_object().map_or(0, serde_json::Map::len) as u64,
+            )
+        })
         .sum();
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -514,7 +524,7 @@ fn all_956_real_records_are_published_or_rejected_with_a_reason() {
             "a reject names the field: {line}"
         );
         assert!(line["reason"].as_str().is_some_and(|r| !r.is_empty()));
-        if line["triples_map"] == "<#Dataset>" {
+        if DATASET_MAPS.contains(&line["triples_map"].as_str().expect("map")) {
             rejected_files.insert(source);
         }
     }
@@ -523,7 +533,11 @@ fn all_956_real_records_are_published_or_rejected_with_a_reason() {
     let mut published_files = 0_u64;
     let mut published_nodes = BTreeSet::new();
     for (file, record) in &records {
-        let node = record.as_ref().and_then(|r| r["NODE"].as_str());
+        let node = record.as_ref().and_then(|r| {
+            r["NODE"]
+                .as_str()
+                .or_else(|| r["title"].as_str().and(r["node"].as_str()))
+        });
         let is_published = node.is_some_and(|n| {
             !values(
                 &store,
@@ -545,14 +559,41 @@ fn all_956_real_records_are_published_or_rejected_with_a_reason() {
     }
     let distribution_rejects = lines
         .iter()
-        .filter(|l| l["triples_map"] == "<#Distribution>")
+        .filter(|l| {
+            l["triples_map"] == "<#Distribution>" || l["triples_map"] == "<#DpDistribution>"
+        })
         .count();
+    // RML rejects per triples map: the distributions of a rejected record are still mapped by
+    // their own triples map, but nothing links them. Every unlinked one must come from a
+    // rejected file.
+    let rejected_text: String = rejected_files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).expect("read rejected file"))
+        .collect();
+    let unlinked: Vec<String> = select(
+        &store,
+        &format!(
+            "SELECT ?u WHERE {{ GRAPH <{GRAPH}> {{ ?d a <http://www.w3.org/ns/dcat#Distribution> ; \
+             <http://www.w3.org/ns/dcat#accessURL> ?u \
+             FILTER NOT EXISTS {{ ?x <http://www.w3.org/ns/dcat#distribution> ?d }} }} }}"
+        ),
+    )
+    .into_iter()
+    .filter_map(|row| row.get("u").cloned())
+    .collect();
+    for url in &unlinked {
+        assert!(
+            rejected_text.contains(url.trim_matches(['<', '>'])),
+            "{url} is linked from no dataset, yet its record was not rejected"
+        );
+    }
     println!(
         "data.gov.tw: {files_n} JSON files read, {published_files} published ({} distinct datasets: \
          the same dataset is filed under two themes), {} rejected; {resources} resources, \
-         {distribution_rejects} distributions rejected",
+         {distribution_rejects} distributions rejected, {} distributions of rejected records unlinked",
         published_nodes.len(),
-        rejected_files.len()
+        rejected_files.len(),
+        unlinked.len()
     );
     assert_eq!(published_files + rejected_files.len() as u64, files_n);
     assert_eq!(
