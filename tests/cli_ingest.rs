@@ -32,7 +32,10 @@ const MAPPING: &str = r#"
   rml:predicateObjectMap [ rml:predicate rdfs:label ; rml:objectMap [ rml:reference "name" ; rml:language "zh-Hant" ] ] ,
     [ rml:predicate rdfs:seeAlso ; rml:objectMap [ rml:reference "link" ; rml:termType rml:IRI ] ] .
 
-[] a dcat:Dataset ; dcterms:identifier "small" ; dcterms:title "小資料集"@zh-Hant .
+[] a dcat:Dataset ; dcterms:identifier "small" ; dcterms:title "小資料集"@zh-Hant ;
+  <https://w3id.org/jiyi/ns#accessClass> <https://w3id.org/jiyi/ns#Open> ;
+  dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
+  dcterms:rightsHolder [ <http://xmlns.com/foaf/0.1/name> "小機構"@zh-Hant ] .
 "#;
 
 const CSV: &str = "id,name,link\nA1,甲,https://example.org/a\nA2,\"乙, with a comma\",https://example.org/b\nA3,丙,https://example.org/not an iri\nA4,丁,https://example.org/d\n";
@@ -188,4 +191,168 @@ fn reingest_replaces_the_dataset_and_the_base_is_fixed() {
     let out = ingest(Some("https://other.example/"));
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains(BASE));
+}
+
+/// A dataset of access class 丙 is refused before a single record is read: the ingest says so,
+/// exits successfully (the steward declared it closed; this is not a failure), and the store
+/// gains neither its graph nor any of its values. The demo's own 丙 dataset is used as it
+/// ships; a copy whose source file is missing proves that no source is opened.
+#[test]
+fn a_closed_dataset_never_reaches_the_store() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mapping = repo.join("data/mappings/visitor-letters.rml.ttl");
+    let letters = std::fs::read_to_string(repo.join("data/visitor-letters.csv")).expect("csv");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let rejects = dir.path().join("letters.rejects.jsonl");
+    let summary = ingest(&mapping, &store, BASE, &rejects);
+    assert!(
+        summary.contains("not loaded") && summary.contains("丙"),
+        "the ingest says why: {summary}"
+    );
+    assert_eq!(graph_len(&store, "visitor-letters"), 0);
+    let s = Store::open(&store).expect("open");
+    assert!(
+        s.published_graphs().expect("graphs").is_empty(),
+        "no graph was published"
+    );
+    let settings = NamedNode::new_unchecked("urn:jiyi:settings");
+    let all: String = s
+        .graph_triples(settings.as_ref())
+        .map(|t| t.expect("triple").to_string())
+        .collect();
+    for row in letters.lines().skip(1) {
+        let name = row.split(',').nth(2).expect("姓名 column");
+        assert!(!all.contains(name), "{name} must not be in the store");
+    }
+    drop(s);
+
+    // Without its source file the refusal is the same: nothing was going to be read.
+    let copy = dir.path().join("mappings");
+    std::fs::create_dir(&copy).expect("mkdir");
+    std::fs::copy(&mapping, copy.join("letters.rml.ttl")).expect("copy");
+    let again = ingest(&copy.join("letters.rml.ttl"), &store, BASE, &rejects);
+    assert!(again.contains("not loaded"), "{again}");
+    assert!(
+        !rejects.exists(),
+        "no record was read, so none was rejected"
+    );
+}
+
+/// Links for the fifth star: the demo mappings link periods to Wikidata and materials to AAT
+/// (team crosswalks in data/) and Qing places to GeoNames (matched by Chinese name). The
+/// summary counts the distinct links per target and the dataset description publishes each
+/// count as a VoID linkset; the expected numbers are computed here from the crosswalks, the
+/// records and ../shared's GeoNames file, not written down.
+#[test]
+fn links_to_other_datasets_are_counted_and_published() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let read = |file: &str| -> Vec<std::collections::HashMap<String, String>> {
+        let mut reader = csv::Reader::from_path(repo.join("data").join(file)).expect("csv");
+        reader.deserialize().map(|r| r.expect("row")).collect()
+    };
+    let objects = read("npm-objects.csv");
+    let used = |column: &str, value: &str| objects.iter().any(|o| o[column] == value);
+    let wikidata = read("period-wikidata.csv")
+        .iter()
+        .filter(|r| used("朝代", &r["朝代"]))
+        .count();
+    let materials = read("material-aat.csv")
+        .iter()
+        .filter(|r| used("材質", &r["材質"]))
+        .count();
+    assert!(wikidata > 0 && materials > 0);
+
+    // GeoNames: a place links when exactly one Taiwan place has that Han name (臺 = 台).
+    let geonames: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.join("../shared/data/geonames/cities1000_TW.json"))
+            .expect("../shared/data/geonames"),
+    )
+    .expect("json");
+    let fold = |s: &str| s.trim().replace('臺', "台");
+    let places: std::collections::BTreeSet<String> = read("qing-archives.csv")
+        .iter()
+        .map(|r| r["地點"].clone())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut expected_places = Vec::new();
+    for place in &places {
+        let ids: Vec<u64> = geonames
+            .as_object()
+            .expect("object")
+            .values()
+            .filter(|g| {
+                g["alternatenames"]
+                    .as_array()
+                    .expect("names")
+                    .iter()
+                    .any(|n| fold(n.as_str().unwrap_or_default()) == fold(place))
+            })
+            .map(|g| g["geonameid"].as_u64().expect("id"))
+            .collect();
+        if let [id] = ids.as_slice() {
+            expected_places.push((place.clone(), *id));
+        }
+    }
+    assert!(
+        expected_places.len() >= 3,
+        "the demo names several Taiwan places: {expected_places:?}"
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let rejects = dir.path().join("r.jsonl");
+    let npm = ingest(
+        &repo.join("data/mappings/npm-objects.rml.ttl"),
+        &store,
+        BASE,
+        &rejects,
+    );
+    assert!(
+        npm.contains(&format!("Wikidata {wikidata},")),
+        "Wikidata links counted: {npm}"
+    );
+    let qing = ingest(
+        &repo.join("data/mappings/qing-archives.rml.ttl"),
+        &store,
+        BASE,
+        &rejects,
+    );
+    assert!(
+        qing.contains(&format!("links: GeoNames {}", expected_places.len())),
+        "GeoNames links counted: {qing}"
+    );
+
+    let s = Store::open(&store).expect("open");
+    let graph = NamedNode::new_unchecked(format!("{BASE}graph/qing-archives"));
+    let triples: Vec<String> = s
+        .graph_triples(graph.as_ref())
+        .map(|t| t.expect("triple").to_string())
+        .collect();
+    for (place, id) in &expected_places {
+        let subject = format!("<{BASE}id/place/{place}>");
+        let link = format!(
+            "{subject} <http://www.w3.org/2004/02/skos/core#closeMatch> <https://sws.geonames.org/{id}/>"
+        );
+        assert!(triples.contains(&link), "missing {link}");
+    }
+    let linkset = format!("<{BASE}id/dataset/qing-archives#links-geonames>");
+    let count = format!(
+        "{linkset} <http://rdfs.org/ns/void#triples> \"{}\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+        expected_places.len()
+    );
+    assert!(
+        triples.contains(&count),
+        "VoID linkset with the count: {count}"
+    );
+    let npm_graph = NamedNode::new_unchecked(format!("{BASE}graph/npm-objects"));
+    let npm_triples: Vec<String> = s
+        .graph_triples(npm_graph.as_ref())
+        .map(|t| t.expect("triple").to_string())
+        .collect();
+    let material_links = npm_triples
+        .iter()
+        .filter(|t| t.contains("skos/core#exactMatch> <http://vocab.getty.edu/aat/"))
+        .count();
+    assert_eq!(material_links, materials);
 }

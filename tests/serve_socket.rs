@@ -16,6 +16,10 @@ fn every_demo_thing_dereferences_in_every_format_and_sparql_counts_match() {
     for mapping in demo_mappings() {
         let rejects = dir.path().join("rejects.jsonl");
         let summary = ingest(&mapping, &store, BASE, &rejects);
+        if summary.starts_with("not loaded:") {
+            // An access class 丙 demo dataset (visitor-letters): never in the store.
+            continue;
+        }
         assert!(
             summary.contains(" 0 rejected"),
             "demo data must map cleanly: {summary}"

@@ -11,7 +11,7 @@ set of quads: speed only counts with identical output. Inputs:
     bench/rml/objects.rml.ttl, including a join to a creators table.
 
 usage: bench/rml/run.py [--rows 1000000,5000000] [--jiyi PATH] [--skip-morph-above N]
-                       [--repeat 3]
+                       [--repeat 5]
 
 Each engine runs --repeat times per input and the median time is reported (peak memory: the
 largest). Before every timed run the previous output is deleted and `sync` flushes what
@@ -53,7 +53,7 @@ def jiyi_binary(given: str | None) -> str:
     return str(Path(env["CARGO_TARGET_DIR"]) / "release" / "jiyi")
 
 
-REPEAT = 3
+REPEAT = 5
 
 
 def timed(cmd: list[str], cwd: Path, log: Path, output: Path) -> tuple[float, int]:

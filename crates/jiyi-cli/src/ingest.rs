@@ -2,7 +2,7 @@
 
 use crate::progress::Progress;
 use anyhow::{Context, Result, bail};
-use jiyi_ingest::{IngestReport, PreparedIngest, SinkError, TripleSink};
+use jiyi_ingest::{IngestError, IngestReport, PreparedIngest, SinkError, TripleSink};
 use jiyi_model::UriPolicy;
 use jiyi_store::{GraphReplacement, ReplaceReport, Store};
 use std::fmt;
@@ -75,7 +75,25 @@ impl TripleSink for StoreSink<'_> {
     }
 }
 
-/// The outcome of `jiyi ingest`, printed as its summary.
+/// The outcome of `jiyi ingest`, printed as its summary: a published dataset, or a refusal
+/// to load a dataset of access class 丙 (not an error: the steward declared it closed).
+pub enum Outcome {
+    /// The dataset graph was replaced.
+    Published(Summary),
+    /// Access class 丙: nothing was read and the store was not touched; the message says so.
+    NotLoaded(String),
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Published(summary) => summary.fmt(f),
+            Self::NotLoaded(message) => write!(f, "not loaded: {message}"),
+        }
+    }
+}
+
+/// What a published ingest did.
 pub struct Summary {
     pub run: IngestReport,
     pub stored: ReplaceReport,
@@ -96,12 +114,27 @@ impl fmt::Display for Summary {
         )?;
         write!(
             f,
-            "  {} triples in <{}> (+{} −{})",
+            "  {} triples in <{}> (+{} −{}); access class {}",
             self.stored.triples,
             self.run.graph.as_str(),
             self.stored.added,
-            self.stored.removed
+            self.stored.removed,
+            self.run.access_class.label()
         )?;
+        if self.run.links.is_empty() {
+            write!(
+                f,
+                "\n  links: none to Wikidata, GeoNames or the Getty vocabularies"
+            )?;
+        } else {
+            let links: Vec<String> = self
+                .run
+                .links
+                .iter()
+                .map(|(target, n)| format!("{target} {n}"))
+                .collect();
+            write!(f, "\n  links: {}", links.join(", "))?;
+        }
         if self.run.graph_map_quads > 0 {
             write!(
                 f,
@@ -129,7 +162,7 @@ pub fn ingest(
     mapping: &Path,
     dataset: Option<&str>,
     rejects: Option<&Path>,
-) -> Result<Summary> {
+) -> Result<Outcome> {
     ingest_from(store, policy, mapping, dataset, rejects, None)
 }
 
@@ -141,8 +174,12 @@ pub fn ingest_from(
     dataset: Option<&str>,
     rejects: Option<&Path>,
     input: Option<&Path>,
-) -> Result<Summary> {
-    let mut prepared = PreparedIngest::new(mapping, policy.clone(), dataset)?;
+) -> Result<Outcome> {
+    let mut prepared = match PreparedIngest::new(mapping, policy.clone(), dataset) {
+        Ok(prepared) => prepared,
+        Err(e @ IngestError::NotOpen { .. }) => return Ok(Outcome::NotLoaded(e.to_string())),
+        Err(e) => return Err(e.into()),
+    };
     if let Some(input) = input {
         prepared = prepared
             .with_input(input)
@@ -162,9 +199,9 @@ pub fn ingest_from(
     let run =
         run.with_context(|| format!("ingesting {}; nothing was changed", mapping.display()))?;
     let stored = sink.0.commit()?;
-    Ok(Summary {
+    Ok(Outcome::Published(Summary {
         run,
         stored,
         triples_maps: prepared.triples_maps(),
-    })
+    }))
 }

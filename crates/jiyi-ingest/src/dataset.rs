@@ -7,6 +7,7 @@
 //! dataset graph.
 
 use crate::IngestError;
+use crate::access::{AccessTerms, access_terms};
 use jiyi_model::UriPolicy;
 use jiyi_model::vocab::{DCAT, DCTERMS, RDF};
 use oxrdf::{NamedNode, NamedOrBlankNode, Term, Triple};
@@ -22,6 +23,7 @@ pub struct DatasetDescription {
     /// The description's triples, with the declaring node still as in the file.
     node: NamedOrBlankNode,
     triples: Vec<Triple>,
+    access: AccessTerms,
 }
 
 impl DatasetDescription {
@@ -88,12 +90,26 @@ impl DatasetDescription {
                 ));
             }
         };
-        let triples = closure(&triples, &node);
+        let access = access_terms(&triples, &node).map_err(problem)?;
+        let triples = stable_blank_nodes(closure(&triples, &node));
+        // The closure starts with the node's own triples, so a blank dataset node is now `jiyi-description-0`.
+        let node = match node {
+            NamedOrBlankNode::BlankNode(_) => {
+                oxrdf::BlankNode::new_unchecked("jiyi-description-0").into()
+            }
+            named => named,
+        };
         Ok(Self {
             name,
             node,
             triples,
+            access,
         })
+    }
+
+    /// The access class, licences and whether access rights are stated (checked when read).
+    pub fn access(&self) -> &AccessTerms {
+        &self.access
     }
 
     /// The description's triples, the declaring node renamed to the dataset IRI under `policy`.
@@ -122,6 +138,13 @@ impl DatasetDescription {
                 Triple::new(rename(&t.subject), t.predicate.clone(), object)
             })
             .collect();
+        if !self.access.states_access_rights {
+            out.push(Triple::new(
+                dataset.clone(),
+                NamedNode::new_unchecked(format!("{DCTERMS}accessRights")),
+                self.access.class.eu_access_right(),
+            ));
+        }
         out.push(Triple::new(
             dataset,
             identifier,
@@ -129,6 +152,35 @@ impl DatasetDescription {
         ));
         Ok(out)
     }
+}
+
+/// Renames the parser's random blank node labels to `jiyi-description-0`, `-1`… in order of first appearance,
+/// so the same file gives the same labels on every run and an unchanged re-ingest diffs to
+/// nothing (the ingest then scopes them per dataset like the mapping's own blank nodes).
+fn stable_blank_nodes(triples: Vec<Triple>) -> Vec<Triple> {
+    let mut names: std::collections::HashMap<oxrdf::BlankNode, oxrdf::BlankNode> =
+        std::collections::HashMap::new();
+    let mut rename = |b: &oxrdf::BlankNode| -> oxrdf::BlankNode {
+        let next = names.len();
+        names
+            .entry(b.clone())
+            .or_insert_with(|| oxrdf::BlankNode::new_unchecked(format!("jiyi-description-{next}")))
+            .clone()
+    };
+    triples
+        .into_iter()
+        .map(|t| {
+            let subject = match t.subject {
+                NamedOrBlankNode::BlankNode(b) => rename(&b).into(),
+                s => s,
+            };
+            let object = match t.object {
+                Term::BlankNode(b) => rename(&b).into(),
+                o => o,
+            };
+            Triple::new(subject, t.predicate, object)
+        })
+        .collect()
 }
 
 /// The triples about `node` and the blank nodes it reaches (e.g. a contact point).
@@ -161,6 +213,9 @@ mod tests {
         <#Map> a rml:TriplesMap .
         [] a dcat:Dataset ; dcterms:identifier "demo-set" ;
            dcterms:title "示範"@zh-Hant ;
+           <https://w3id.org/jiyi/ns#accessClass> <https://w3id.org/jiyi/ns#Open> ;
+           dcterms:license <https://creativecommons.org/publicdomain/zero/1.0/> ;
+           dcterms:rightsHolder "Jiyi" ;
            dcat:contactPoint [ dcterms:title "Desk" ] .
     "#;
 
@@ -179,11 +234,17 @@ mod tests {
                 .iter()
                 .filter(|t| t.subject.to_string() == format!("<{dataset}>"))
                 .count(),
-            4
+            8,
+            "type, title, contact point, class, licence, rights holder, access rights, identifier"
+        );
+        assert!(
+            triples.iter().any(|t| t.object.to_string()
+                == "<http://publications.europa.eu/resource/authority/access-right/PUBLIC>"),
+            "甲 is published as EU access right PUBLIC: {triples:?}"
         );
         assert_eq!(
             triples.len(),
-            5,
+            9,
             "contact point blank node travels along: {triples:?}"
         );
         let renamed = DatasetDescription::from_mapping_file(&file, Some("copy")).expect("override");

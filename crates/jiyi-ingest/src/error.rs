@@ -17,6 +17,17 @@ pub enum IngestError {
         /// What is missing or wrong.
         problem: String,
     },
+    /// The dataset is access class 丙 (not open): its records are never loaded. Callers
+    /// report this as a refusal, not a failure; nothing was read and nothing changed.
+    #[error(
+        "{file}: dataset {dataset} is access class 丙 (jiyi:NotOpen): its records are never loaded; no source was read and the store was not touched"
+    )]
+    NotOpen {
+        /// The mapping file.
+        file: PathBuf,
+        /// The dataset name.
+        dataset: String,
+    },
     /// Reading the mapping file or writing the rejects file failed.
     #[error("{path}: {source}")]
     Io {

@@ -6,14 +6,18 @@
 //! caller drops the replacement and nothing is published; if records are rejected, every good
 //! record is published and every rejected one is listed with its reason.
 
+mod access;
 pub mod catalogue;
 mod dataset;
 pub mod dates;
 mod error;
+mod links;
+pub mod places;
 mod provenance;
 mod rejects;
 mod run;
 
+pub use access::{AccessClass, AccessTerms};
 pub use dataset::DatasetDescription;
 pub use error::IngestError;
 pub use rejects::RejectsWriter;
@@ -25,6 +29,7 @@ pub use run::{IngestReport, PreparedIngest, SinkError, TripleSink};
 pub fn functions() -> jiyi_rml::FunctionRegistry {
     let mut registry = jiyi_rml::FunctionRegistry::with_builtins();
     dates::rml::register(&mut registry);
+    places::register(&mut registry);
     catalogue::register(&mut registry);
     registry
 }

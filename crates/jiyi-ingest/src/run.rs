@@ -1,7 +1,9 @@
 //! One ingest run: mapping → triples for one dataset graph.
 
 use crate::IngestError;
+use crate::access::AccessClass;
 use crate::dataset::DatasetDescription;
+use crate::links::LinkCounter;
 use crate::provenance::{RunFacts, run_triples};
 use crate::rejects::RejectsWriter;
 use jiyi_model::UriPolicy;
@@ -49,6 +51,11 @@ pub struct IngestReport {
     pub graph_map_quads: u64,
     /// The rejects report, when something was rejected.
     pub rejects_file: Option<PathBuf>,
+    /// Distinct links to other datasets, per target (Wikidata, GeoNames, Getty AAT…), in a
+    /// fixed order; targets without links are left out.
+    pub links: Vec<(&'static str, u64)>,
+    /// The dataset's access class (甲 or 乙; a 丙 dataset never gets this far).
+    pub access_class: crate::AccessClass,
     /// Start of the run.
     pub started: jiff::Timestamp,
     /// End of the run.
@@ -67,8 +74,15 @@ impl PreparedIngest {
             functions: Some(std::sync::Arc::new(crate::functions())),
             ..LoadOptions::default()
         };
-        let mapping = Mapping::from_file_with(mapping_path, &options)?;
+        // The description first: a 丙 dataset stops here, before its mapping or sources are read.
         let dataset = DatasetDescription::from_mapping_file(mapping_path, dataset_name)?;
+        if dataset.access().class == AccessClass::NotOpen {
+            return Err(IngestError::NotOpen {
+                file: mapping_path.to_owned(),
+                dataset: dataset.name,
+            });
+        }
+        let mapping = Mapping::from_file_with(mapping_path, &options)?;
         // Fail now, not after the run, if the name cannot become an IRI.
         policy.dataset_graph(&dataset.name)?;
         Ok(Self {
@@ -126,6 +140,7 @@ impl PreparedIngest {
             blank_node_scope: name.clone(),
             triples_sent: 0,
             graph_map_quads: 0,
+            links: LinkCounter::default(),
             failure: None,
         };
         let options = RunOptions {
@@ -151,16 +166,19 @@ impl PreparedIngest {
             source_files: &self.mapping.source_paths(),
             summary: records,
         };
-        for triple in self
-            .dataset
-            .triples(&self.policy)?
-            .into_iter()
-            .chain(run_triples(&facts))
-        {
+        let linksets = adapter.links.linkset_triples(&dataset);
+        for triple in self.dataset.triples(&self.policy)? {
+            // Blank nodes of the description (a contact point, a rights holder) are scoped
+            // like the mapping's own.
+            let triple = adapter.scope_triple(triple);
+            adapter.send(triple)?;
+        }
+        for triple in run_triples(&facts).into_iter().chain(linksets) {
             adapter.send(triple)?;
         }
         let triples_sent = adapter.triples_sent;
         let graph_map_quads = adapter.graph_map_quads;
+        let links = adapter.links.counts();
         let rejects_file = adapter.rejects.finish()?;
         Ok(IngestReport {
             dataset: name,
@@ -170,6 +188,8 @@ impl PreparedIngest {
             triples_sent,
             graph_map_quads,
             rejects_file,
+            links,
+            access_class: self.dataset.access().class,
             started,
             ended,
         })
@@ -192,6 +212,8 @@ struct SinkAdapter<'a> {
     blank_node_scope: String,
     triples_sent: u64,
     graph_map_quads: u64,
+    /// Links to known external datasets in the mapping's output.
+    links: LinkCounter,
     /// The first ingest-side failure, kept because the engine only sees an opaque error.
     failure: Option<IngestError>,
 }
@@ -210,6 +232,18 @@ impl SinkAdapter<'_> {
         let mut id = [0u8; 16];
         id.copy_from_slice(&digest[..16]);
         BlankNode::new_unchecked(format!("b{:032x}", u128::from_be_bytes(id)))
+    }
+
+    fn scope_triple(&self, triple: Triple) -> Triple {
+        let subject = match triple.subject {
+            NamedOrBlankNode::BlankNode(b) => self.scoped(b.as_ref()).into(),
+            s => s,
+        };
+        let object = match triple.object {
+            Term::BlankNode(b) => self.scoped(b.as_ref()).into(),
+            o => o,
+        };
+        Triple::new(subject, triple.predicate, object)
     }
 
     fn send(&mut self, triple: Triple) -> Result<(), IngestError> {
@@ -234,7 +268,9 @@ impl QuadSink for SinkAdapter<'_> {
             TermRef::BlankNode(b) => self.scoped(b).into(),
             o => o.into_owned(),
         };
-        let result = self.send(Triple::new(subject, quad.predicate.into_owned(), object));
+        let triple = Triple::new(subject, quad.predicate.into_owned(), object);
+        self.links.observe(&triple);
+        let result = self.send(triple);
         result.map_err(|e| {
             let message = e.to_string();
             self.failure = Some(e);
