@@ -77,6 +77,7 @@ impl TripleSink for StoreSink<'_> {
 
 /// The outcome of `jiyi ingest`, printed as its summary: a published dataset, or a refusal
 /// to load a dataset of access class 丙 (not an error: the steward declared it closed).
+#[allow(clippy::large_enum_variant)] // one value per ingest run: boxing would buy nothing
 pub enum Outcome {
     /// The dataset graph was replaced.
     Published(Summary),
