@@ -26,6 +26,7 @@ from rdflib.compare import isomorphic
 
 RDF = rdflib.RDF
 RDFS = rdflib.RDFS
+DCTERMS = rdflib.DCTERMS
 CRM = rdflib.Namespace("http://www.cidoc-crm.org/cidoc-crm/")
 RICO = rdflib.Namespace("https://www.ica.org/standards/RiC/ontology#")
 
@@ -142,6 +143,11 @@ def main():
                 graphs[media_type] = g
                 if (thing, RDF.type, ds["type"]) not in g:
                     fail(f"{location} as {media_type}: no triple {thing_iri} a {ds['type']}")
+                doc = rdflib.URIRef(thing_iri.replace(f"{base}id/", f"{base}doc/", 1))
+                if not list(g.objects(doc, DCTERMS.license)):
+                    fail(f"{location} as {media_type}: the document states no dcterms:license")
+                if not list(g.objects(doc, DCTERMS.rightsHolder)):
+                    fail(f"{location} as {media_type}: the document states no dcterms:rightsHolder")
                 for column, lang in ds["labels"]:
                     value = row.get(column, "").strip()
                     if value and (thing, RDFS.label, rdflib.Literal(value, lang=lang)) not in g:
@@ -157,6 +163,8 @@ def main():
                 fail(f"{location} as HTML: status {status}")
             elif title and title not in page:
                 fail(f"{location} as HTML: title {title!r} not on the page")
+            elif 'rel="license"' not in page:
+                fail(f"{location} as HTML: no licence link on the page")
             checked += 1
 
     # SPARQL through the protocol: one object per CSV row, in every results format.

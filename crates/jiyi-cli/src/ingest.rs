@@ -77,10 +77,9 @@ impl TripleSink for StoreSink<'_> {
 
 /// The outcome of `jiyi ingest`, printed as its summary: a published dataset, or a refusal
 /// to load a dataset of access class 丙 (not an error: the steward declared it closed).
-#[allow(clippy::large_enum_variant)] // one value per ingest run: boxing would buy nothing
 pub enum Outcome {
     /// The dataset graph was replaced.
-    Published(Summary),
+    Published(Box<Summary>),
     /// Access class 丙: nothing was read and the store was not touched; the message says so.
     NotLoaded(String),
 }
@@ -200,9 +199,9 @@ pub fn ingest_from(
     let run =
         run.with_context(|| format!("ingesting {}; nothing was changed", mapping.display()))?;
     let stored = sink.0.commit()?;
-    Ok(Outcome::Published(Summary {
+    Ok(Outcome::Published(Box::new(Summary {
         run,
         stored,
         triples_maps: prepared.triples_maps(),
-    }))
+    })))
 }

@@ -68,10 +68,16 @@ async fn render(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Resp
         let description = worker.store().describe(thing.as_ref())?.ok_or_else(|| {
             WebError::NotFound(format!("nothing is published about <{}>", thing.as_str()))
         })?;
+        let rights = crate::rights::document_rights(
+            worker.store(),
+            worker.policy(),
+            &thing,
+            &description.graphs,
+        )?;
         match representation {
             RdfRepresentation::Rdf(format) => {
                 let mut writer = crate::formats::rdf_serializer(format).for_writer(Vec::new());
-                for triple in &description.triples {
+                for triple in description.triples.iter().chain(&rights.triples) {
                     writer
                         .serialize_triple(triple)
                         .map_err(|e| WebError::Internal(e.to_string()))?;
@@ -107,6 +113,7 @@ async fn render(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Resp
                     graphs: &description.graphs,
                     doc_path: &doc_path,
                     lang,
+                    rights: &rights,
                 };
                 render_document(worker.templates(), &page, policy)
                     .map(String::into_bytes)

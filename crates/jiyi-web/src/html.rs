@@ -159,6 +159,8 @@ pub struct DocumentPage<'a> {
     pub doc_path: &'a str,
     /// Interface language.
     pub lang: Lang,
+    /// Licences and rights holders of the datasets the triples come from.
+    pub rights: &'a crate::rights::DocumentRights,
 }
 
 fn literal_view(l: &Literal) -> ValueView {
@@ -308,6 +310,42 @@ pub fn render_document(
             })
         })
         .collect();
+    let licences: Vec<LinkView> = page
+        .rights
+        .licences
+        .iter()
+        .map(|l| LinkView {
+            text: crate::rights::licence_name(l.as_str())
+                .map_or_else(|| l.as_str().to_owned(), str::to_owned),
+            href: l.as_str().to_owned(),
+        })
+        .collect();
+    let holders: Vec<String> = page
+        .rights
+        .holders
+        .iter()
+        .map(|h| {
+            let names: Vec<Literal> = page
+                .rights
+                .triples
+                .iter()
+                .filter(|t| &t.subject == h && LABEL_PROPERTIES.contains(&t.predicate.as_str()))
+                .filter_map(|t| match &t.object {
+                    Term::Literal(l) => Some(l.clone()),
+                    _ => None,
+                })
+                .collect();
+            pick_label(&names, lang).map_or_else(
+                || match h {
+                    NamedOrBlankNode::NamedNode(n) => {
+                        label_of(n).unwrap_or_else(|| display_iri(n.as_str()))
+                    }
+                    NamedOrBlankNode::BlankNode(b) => format!("_:{}", b.as_str()),
+                },
+                |l| l.value().to_owned(),
+            )
+        })
+        .collect();
     let formats: Vec<LinkView> = [
         ("Turtle", "ttl"),
         ("N-Triples", "nt"),
@@ -330,6 +368,8 @@ pub fn render_document(
             thing => page.thing.as_str(),
             sections,
             datasets,
+            licences,
+            holders,
             formats,
             doc_path => page.doc_path,
         })

@@ -14,6 +14,7 @@ mod graph_store;
 mod html;
 mod landing;
 mod pool;
+mod rights;
 mod service;
 mod sparql;
 mod stream;
