@@ -203,6 +203,7 @@ fn run_case(dir: &Path, case: &Case, functions: &Arc<FunctionRegistry>) -> Resul
     let load = LoadOptions {
         working_directory: Some(work.clone()),
         functions: Some(Arc::clone(functions)),
+        ..LoadOptions::default()
     };
     let options = RunOptions {
         base_iri: (!case.base_iri.is_empty()).then(|| case.base_iri.clone()),

@@ -21,6 +21,12 @@ const BASE: &str = "https://data.example.tw/";
 /// Demo mappings Morph-KGC cannot run even without their Jiyi-only function maps, with why.
 const JIYI_ONLY: &[(&str, &str)] = &[
     (
+        "datagovtw.rml.ttl",
+        "reads a folder of JSON files (Jiyi's folder source, which Morph-KGC does not read) and \
+         checks required fields with Jiyi's catalogue functions in subject conditions; checked by \
+         tests/datagovtw_ingest.rs",
+    ),
+    (
         "licensing-stats.rml.ttl",
         "the Data Cube's structure and data set IRIs are relative templates without a reference (`id/cube/licensing-stats`), which Morph-KGC 2.10 refuses (\"No pairs of unescaped curly braces\"); RML allows them",
     ),

@@ -26,18 +26,24 @@ pub struct Args {
     /// Where to list rejected records (JSON lines); default `<dataset>.rejects.jsonl`.
     #[arg(long)]
     rejects: Option<PathBuf>,
+    /// Read this file or folder instead of the source the mapping names (for a mapping
+    /// whose logical sources all read one path, e.g. data/mappings/datagovtw.rml.ttl over
+    /// ../shared/data/datagovtw-dgtw/Datasets).
+    #[arg(long)]
+    input: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<()> {
     let store = Store::open(&args.store)
         .with_context(|| format!("opening store {}", args.store.display()))?;
     let policy = policy_for(&store, args.base.as_deref())?;
-    let summary = ingest(
+    let summary = ingest_from(
         &store,
         &policy,
         &args.mapping,
         args.dataset.as_deref(),
         args.rejects.as_deref(),
+        args.input.as_deref(),
     )?;
     println!("{summary}");
     Ok(())
@@ -163,11 +169,28 @@ pub fn ingest(
     dataset: Option<&str>,
     rejects: Option<&Path>,
 ) -> Result<Outcome> {
-    let prepared = match PreparedIngest::new(mapping, policy.clone(), dataset) {
+    ingest_from(store, policy, mapping, dataset, rejects, None)
+}
+
+/// [`ingest`], reading `input` instead of the mapping's own source when given.
+pub fn ingest_from(
+    store: &Store,
+    policy: &UriPolicy,
+    mapping: &Path,
+    dataset: Option<&str>,
+    rejects: Option<&Path>,
+    input: Option<&Path>,
+) -> Result<Outcome> {
+    let mut prepared = match PreparedIngest::new(mapping, policy.clone(), dataset) {
         Ok(prepared) => prepared,
         Err(e @ IngestError::NotOpen { .. }) => return Ok(Outcome::NotLoaded(e.to_string())),
         Err(e) => return Err(e.into()),
     };
+    if let Some(input) = input {
+        prepared = prepared
+            .with_input(input)
+            .with_context(|| format!("reading {} instead", input.display()))?;
+    }
     let rejects = rejects.map_or_else(
         || Path::new(&format!("{}.rejects.jsonl", prepared.dataset_name())).to_owned(),
         Path::to_owned,

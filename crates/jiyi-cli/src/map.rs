@@ -55,6 +55,10 @@ pub struct Args {
     /// input; RDF readers treat the output as a set anyway).
     #[arg(long, value_enum, default_value_t = Dedup::Run)]
     dedup: Dedup,
+    /// Read this file or folder instead of the source each mapping names (for mappings
+    /// whose logical sources all read one path).
+    #[arg(long)]
+    input: Option<PathBuf>,
 }
 
 /// `--dedup` values.
@@ -405,6 +409,7 @@ pub fn run(args: Args) -> Result<()> {
     // and without a store.
     let options = LoadOptions {
         functions: Some(std::sync::Arc::new(jiyi_ingest::functions())),
+        input: args.input.clone(),
         ..LoadOptions::default()
     };
     let mappings = args

@@ -7,6 +7,7 @@
 //! record is published and every rejected one is listed with its reason.
 
 mod access;
+pub mod catalogue;
 mod dataset;
 pub mod dates;
 pub mod deidentify;
@@ -27,14 +28,16 @@ pub use rejects::RejectsWriter;
 pub use run::{IngestReport, PreparedIngest, SinkError, TripleSink};
 
 /// The functions an ingest's mappings may call: `jiyi-rml`'s built-ins plus Jiyi's own
-/// (the date functions of [`dates::rml`], the text functions of [`language`] and
-/// `jiyi:iriKey` of [`keys`]). `jiyi map` loads mappings with the same registry so a mapping
-/// maps alike with and without a store.
+/// (the date functions of [`dates::rml`], the text functions of [`language`],
+/// `jiyi:iriKey` of [`keys`], `jiyi:geonamesPlace` of [`places`] and the catalogue functions of
+/// [`catalogue`]). `jiyi map` loads mappings with the same registry so a mapping maps alike
+/// with and without a store.
 pub fn functions() -> jiyi_rml::FunctionRegistry {
     let mut registry = jiyi_rml::FunctionRegistry::with_builtins();
     dates::rml::register(&mut registry);
     places::register(&mut registry);
     language::register(&mut registry);
     keys::register(&mut registry);
+    catalogue::register(&mut registry);
     registry
 }

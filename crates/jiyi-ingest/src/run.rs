@@ -100,6 +100,19 @@ impl PreparedIngest {
         })
     }
 
+    /// Reads `input` (a file or a folder) instead of the source the mapping names, so one
+    /// mapping publishes its demo sample or the real export (`jiyi ingest --input`); see
+    /// [`jiyi_rml::LoadOptions::input`]. The mapping is loaded again with it.
+    pub fn with_input(mut self, input: &Path) -> Result<Self, IngestError> {
+        let options = LoadOptions {
+            functions: Some(std::sync::Arc::new(crate::functions())),
+            input: Some(input.to_owned()),
+            ..LoadOptions::default()
+        };
+        self.mapping = Mapping::from_file_with(&self.mapping_path, &options)?;
+        Ok(self)
+    }
+
     /// The dataset name.
     pub fn dataset_name(&self) -> &str {
         &self.dataset.name

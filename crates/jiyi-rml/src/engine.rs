@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The base IRI RML prescribes when none is given.
 pub(crate) const DEFAULT_BASE_IRI: &str = "http://example.org/";
@@ -169,7 +169,7 @@ fn preflight(mapping: &Mapping) -> Result<(), RmlError> {
         if let Some(source) = &tm.source {
             let mut references = tm.references();
             references.extend(extra);
-            source.format.check(source, &tm.name, &references)?;
+            source.check(&tm.name, &references)?;
         }
     }
     Ok(())
@@ -218,7 +218,7 @@ fn for_each_record(
     f: &mut dyn FnMut(Record<'_>) -> Result<(), RmlError>,
 ) -> Result<(), RmlError> {
     match &tm.source {
-        Some(source) => source.format.open(source, &tm.name)?.for_each_record(f),
+        Some(source) => source.open(&tm.name)?.for_each_record(f),
         None => f(Record::Iteration(&NoSourceIteration)),
     }
 }
@@ -514,24 +514,32 @@ impl<'m> TriplesMapRun<'m> {
         output: &mut Output<'_>,
     ) -> Result<(), RmlError> {
         output.summary.records_read += 1;
+        let mut file = None;
         let failure = match record {
             Record::Malformed {
                 position,
                 field,
                 reason,
-            } => Some((
-                position.clone(),
-                DataError {
-                    field: field.clone(),
-                    reason: reason.clone(),
-                },
-            )),
+                source,
+            } => {
+                file.clone_from(source);
+                Some((
+                    position.clone(),
+                    DataError {
+                        field: field.clone(),
+                        reason: reason.clone(),
+                    },
+                ))
+            }
             Record::Iteration(iteration) => {
                 scratch.arena.clear();
                 scratch.quads.clear();
                 match self.map_iteration(*iteration, record_no, scratch) {
                     Ok(()) => None,
-                    Err(error) => Some((iteration.position(), error)),
+                    Err(error) => {
+                        file = iteration.source_file().map(Path::to_owned);
+                        Some((iteration.position(), error))
+                    }
                 }
             }
         };
@@ -550,7 +558,8 @@ impl<'m> TriplesMapRun<'m> {
                 output
                     .sink
                     .reject(Reject {
-                        source: self.source_path.clone(),
+                        // A folder source names the record's own file.
+                        source: file.unwrap_or_else(|| self.source_path.clone()),
                         position,
                         triples_map: self.tm.name.clone(),
                         field: error.field,

@@ -117,12 +117,31 @@ pub(crate) fn evaluate_call(
             .function
             .call(arguments, call.output)
             .map_err(|reason| DataError {
-                field: Some(call.name.clone()),
+                field: Some(function_field(call)),
                 reason,
             })?;
         out.extend(results.into_iter().map(Value::from_literal));
     }
     Ok(out)
+}
+
+/// The `field` of a reject a function caused: the data fields it read and the function
+/// (`NODE via <…#present>`), or the function alone when it read none, so the steward sees
+/// which field to fix.
+fn function_field(call: &FunctionCall) -> String {
+    let mut references = Vec::new();
+    call.references(&mut references);
+    let mut names: Vec<&str> = Vec::new();
+    for reference in references {
+        if !names.contains(&reference.text.as_str()) {
+            names.push(&reference.text);
+        }
+    }
+    if names.is_empty() {
+        call.name.clone()
+    } else {
+        format!("{} via {}", names.join(", "), call.name)
+    }
 }
 
 /// Evaluates an expression to its list of values; template values pass through `transform`

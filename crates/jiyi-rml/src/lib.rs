@@ -57,6 +57,14 @@
 //!   `.ndjson` are JSON Lines, the iterator applied to each line) and `rml:XPath` (below).
 //!   Without `rml:referenceFormulation` the file extension decides (`.csv`, `.tsv`,
 //!   `.json`, `.jsonl`, `.xml`, after any compression extension).
+//! - **Folders (Jiyi extension)**: when a logical source's path names a directory, it reads
+//!   every file below it (recursively, sorted by path, dot-files skipped) whose extension
+//!   gives the source's reference formulation, each file as if it were the source alone
+//!   (`rml:referenceFormulation` is then required: a folder name tells nothing). Rejects
+//!   name the file ([`Reject::source`]) and the position in it; a file that does not parse
+//!   rejects that file as one record instead of failing the run. Other RML engines do not
+//!   read folders. [`LoadOptions::input`] points a mapping whose sources all read one path at
+//!   another file or folder (`jiyi ingest --input`). See `source/directory.rs`.
 //! - **RML-IO targets**: `rml:logicalTarget` on any term map (language and datatype maps
 //!   included), with an `rml:target` file (`rml:path`, `rml:root`), `rml:serialization`
 //!   `formats:N-Quads` (default), `N-Triples`, `Turtle`, `TriG`, `N3`, `JSON-LD` or
@@ -126,7 +134,7 @@
 //! [`Arguments`] returning literals), and load the mapping with
 //! [`Mapping::from_file_with`] and [`LoadOptions::functions`]. An unknown function,
 //! parameter or output is a mapping error at load; a closure's `Err` rejects the record
-//! (field: the function), so a date function can report `乾隆十年` as unparsable without
+//! (field: the references it read and the function, `年份 via <…#dateBegin>`), so a date function can report `乾隆十年` as unparsable without
 //! stopping the run. Multi-valued inputs call the function once per combination; a
 //! required input that is null makes the result null.
 //!
@@ -262,6 +270,12 @@ pub struct LoadOptions {
     /// [`FunctionRegistry::with_builtins`]. This is the extension point: start from the
     /// built-ins, [`FunctionRegistry::register`] your own, and pass the registry here.
     pub functions: Option<Arc<FunctionRegistry>>,
+    /// Input to read instead of the file or folder the mapping's logical sources name, so
+    /// one mapping can run over a demo sample and over the real export (`jiyi ingest
+    /// --input`). Only for mappings whose logical sources all read the same path (they may
+    /// differ in iterator); anything else is refused at load, since it would be ambiguous.
+    /// A relative path resolves against the current directory.
+    pub input: Option<PathBuf>,
 }
 
 /// A parsed and validated mapping document, ready to [`run`] any number of times.
@@ -302,7 +316,10 @@ impl Mapping {
         mapping_path: &Path,
         options: &LoadOptions,
     ) -> Result<Mapping, RmlError> {
-        let (triples_maps, targets) = parse::parse(text, mapping_path, options)?;
+        let (mut triples_maps, targets) = parse::parse(text, mapping_path, options)?;
+        if let Some(input) = &options.input {
+            redirect_sources(&mut triples_maps, input, mapping_path)?;
+        }
         Ok(Mapping {
             path: mapping_path.to_owned(),
             triples_maps,
@@ -332,6 +349,38 @@ impl Mapping {
     pub fn triples_map_names(&self) -> Vec<String> {
         self.triples_maps.iter().map(|tm| tm.name.clone()).collect()
     }
+}
+
+/// Points every logical source at `input` ([`LoadOptions::input`]).
+fn redirect_sources(
+    triples_maps: &mut [model::TriplesMap],
+    input: &Path,
+    mapping_path: &Path,
+) -> Result<(), RmlError> {
+    let mut declared: Vec<&Path> = Vec::new();
+    for source in triples_maps.iter().filter_map(|tm| tm.source.as_ref()) {
+        if !declared.contains(&source.path.as_path()) {
+            declared.push(&source.path);
+        }
+    }
+    if declared.len() > 1 {
+        let list: Vec<String> = declared.iter().map(|p| p.display().to_string()).collect();
+        return Err(RmlError::InvalidMapping {
+            path: mapping_path.to_owned(),
+            location: "rml:logicalSource".into(),
+            message: format!(
+                "other input was given, but the mapping reads {} different sources ({}); it can only \
+                 replace a single one",
+                list.len(),
+                list.join(", ")
+            ),
+        });
+    }
+    let input = std::path::absolute(input).unwrap_or_else(|_| input.to_owned());
+    for source in triples_maps.iter_mut().filter_map(|tm| tm.source.as_mut()) {
+        source.redirect(&input);
+    }
+    Ok(())
 }
 
 /// Runs every triples map, streaming quads into the sink.

@@ -78,7 +78,8 @@ pub(crate) struct FunctionCall {
 }
 
 impl FunctionCall {
-    fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
+    /// Every reference its inputs evaluate (nested functions included).
+    pub(crate) fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
         for (_, map) in &self.inputs {
             map.references(out);
         }

@@ -521,9 +521,12 @@ impl Doc<'_> {
         let iterator = format
             .compile_iterator(iterator_text.as_deref(), &self.namespaces)
             .map_err(|message| self.error(&format!("{location} rml:iterator"), message))?;
+        let compression_implied = compression.is_none();
         let compression = compression.unwrap_or_else(|| Compression::from_file_name(&path));
         Ok(Some(LogicalSource {
+            directory: path.is_dir(),
             path,
+            compression_implied,
             format,
             iterator_text,
             iterator,

@@ -913,7 +913,10 @@ fn registered_functions_extend_mappings() {
         ])
     );
     assert_eq!(sink.rejects[0].position, RecordPosition::Line(3));
-    assert_eq!(sink.rejects[0].field.as_deref(), Some("<urn:jiyi:minguo>"));
+    assert_eq!(
+        sink.rejects[0].field.as_deref(),
+        Some("year via <urn:jiyi:minguo>")
+    );
     assert!(sink.rejects[0].reason.contains("乾隆十年"));
 }
 

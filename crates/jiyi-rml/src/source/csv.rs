@@ -220,6 +220,7 @@ impl RecordReader for CsvReader<'_> {
                             .position(|field| std::str::from_utf8(field).is_err());
                         f(Record::Malformed {
                             position: RecordPosition::Line(line),
+                            source: None,
                             field: field.and_then(|i| self.columns.get(i).cloned()),
                             reason: "the value is not valid UTF-8 (declare the file's rml:encoding, e.g. rml:Big5, if it is not UTF-8)".into(),
                         })?;
@@ -234,6 +235,7 @@ impl RecordReader for CsvReader<'_> {
                         });
                         f(Record::Malformed {
                             position: RecordPosition::Line(line),
+                            source: None,
                             field: replaced.and_then(|i| self.columns.get(i).cloned()),
                             reason: format!(
                                 "the value holds a byte sequence that is not valid {}",
@@ -268,6 +270,7 @@ impl RecordReader for CsvReader<'_> {
                             expected_len, len, ..
                         } => f(Record::Malformed {
                             position: RecordPosition::Line(line),
+                            source: None,
                             field: None,
                             reason: format!(
                                 "the record has {len} fields but the header has {expected_len}"
@@ -275,6 +278,7 @@ impl RecordReader for CsvReader<'_> {
                         })?,
                         _ => f(Record::Malformed {
                             position: RecordPosition::Line(line),
+                            source: None,
                             field: None,
                             reason: format!("malformed CSV record: {message}"),
                         })?,

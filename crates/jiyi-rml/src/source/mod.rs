@@ -10,6 +10,7 @@
 //! [`Compiled`] variant for its references, and one line in [`format_for`].
 
 mod csv;
+mod directory;
 pub(crate) mod input;
 mod json;
 mod xml;
@@ -20,7 +21,7 @@ use crate::sink::RecordPosition;
 use crate::value::Value;
 use crate::vocab;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub(crate) use self::csv::{CsvDialect, CsvFormat};
 use self::input::Compression;
@@ -64,10 +65,13 @@ pub(crate) enum IteratorSpec {
 }
 
 /// A parsed `rml:logicalSource`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct LogicalSource {
-    /// The file it reads, already resolved against its root.
+    /// The file it reads, already resolved against its root; or a folder whose files it
+    /// reads (see [`directory`]).
     pub(crate) path: PathBuf,
+    /// Whether `path` is a folder (decided when the mapping is loaded).
+    pub(crate) directory: bool,
     /// Its reference formulation.
     pub(crate) format: &'static dyn SourceFormat,
     /// The `rml:iterator`, as written.
@@ -78,6 +82,9 @@ pub(crate) struct LogicalSource {
     pub(crate) nulls: Vec<String>,
     /// `rml:compression` (or implied by the file name).
     pub(crate) compression: Compression,
+    /// Whether `compression` was implied by the file name rather than declared (then each
+    /// file of a folder implies its own).
+    pub(crate) compression_implied: bool,
     /// `rml:encoding` (UTF-8 unless declared; a byte order mark wins).
     pub(crate) encoding: &'static encoding_rs::Encoding,
     /// CSV dialect (CSVW `csvw:dialect`, or tab-separated for `.tsv` files).
@@ -92,6 +99,50 @@ impl LogicalSource {
             && self.iterator_text == other.iterator_text
             && self.nulls == other.nulls
             && self.dialect == other.dialect
+    }
+
+    /// Opens the source for reading: its file, or each file of its folder in turn.
+    pub(crate) fn open(&self, triples_map: &str) -> Result<Box<dyn RecordReader + '_>, RmlError> {
+        if self.directory {
+            Ok(Box::new(directory::DirectoryReader {
+                source: self,
+                triples_map: triples_map.to_owned(),
+            }))
+        } else {
+            self.format.open(self, triples_map)
+        }
+    }
+
+    /// Checks, before anything is emitted, that the source can be read and answers the
+    /// references (see [`SourceFormat::check`]); a folder checks each of its files.
+    pub(crate) fn check(
+        &self,
+        triples_map: &str,
+        references: &[&Reference],
+    ) -> Result<(), RmlError> {
+        if self.directory {
+            directory::check(self, triples_map, references)
+        } else {
+            self.format.check(self, triples_map, references)
+        }
+    }
+
+    /// The same source reading `path` instead (a file, or a folder), e.g. when a caller
+    /// points a mapping at other input ([`crate::LoadOptions::input`]).
+    pub(crate) fn redirect(&mut self, path: &Path) {
+        path.clone_into(&mut self.path);
+        self.directory = path.is_dir();
+        if self.compression_implied {
+            self.compression = Compression::from_file_name(path);
+        }
+    }
+
+    /// This source restricted to one file of its folder.
+    fn for_file(&self, file: &Path) -> Self {
+        let mut one = self.clone();
+        one.redirect(file);
+        one.directory = false;
+        one
     }
 
     /// Opens the file as a decompressed, UTF-8 byte stream.
@@ -129,6 +180,11 @@ impl DataError {
 pub(crate) trait Iteration {
     /// Where the iteration starts in its source (computed only when needed for a reject).
     fn position(&self) -> RecordPosition;
+    /// The file the iteration comes from, when the logical source is a folder (rejects then
+    /// name that file); `None` means the logical source's own path.
+    fn source_file(&self) -> Option<&Path> {
+        None
+    }
     /// Evaluates a reference: its non-null values, in source order (empty when null or
     /// missing).
     fn evaluate(&self, reference: &Reference) -> Result<Vec<Value>, DataError>;
@@ -164,6 +220,8 @@ pub(crate) enum Record<'a> {
         field: Option<String>,
         /// What is wrong.
         reason: String,
+        /// The file it is in, when the logical source is a folder.
+        source: Option<PathBuf>,
     },
 }
 
