@@ -233,5 +233,8 @@ fn a_closed_dataset_never_reaches_the_store() {
     std::fs::copy(&mapping, copy.join("letters.rml.ttl")).expect("copy");
     let again = ingest(&copy.join("letters.rml.ttl"), &store, BASE, &rejects);
     assert!(again.contains("not loaded"), "{again}");
-    assert!(!rejects.exists(), "no record was read, so none was rejected");
+    assert!(
+        !rejects.exists(),
+        "no record was read, so none was rejected"
+    );
 }

@@ -116,7 +116,10 @@ impl fmt::Display for Summary {
             self.run.access_class.label()
         )?;
         if self.run.links.is_empty() {
-            write!(f, "\n  links: none to Wikidata, GeoNames or the Getty vocabularies")?;
+            write!(
+                f,
+                "\n  links: none to Wikidata, GeoNames or the Getty vocabularies"
+            )?;
         } else {
             let links: Vec<String> = self
                 .run
