@@ -23,7 +23,7 @@ pub struct Args {
     /// Dataset name, overriding the mapping's dcterms:identifier.
     #[arg(long)]
     dataset: Option<String>,
-    /// Where to list rejected records (JSON lines); default `<dataset>.rejects.jsonl`.
+    /// Where to list rejected records and warnings (JSON lines); default `<dataset>.rejects.jsonl`.
     #[arg(long)]
     rejects: Option<PathBuf>,
 }
@@ -73,7 +73,7 @@ impl TripleSink for StoreSink<'_> {
 /// to load a dataset of access class 丙 (not an error: the steward declared it closed).
 pub enum Outcome {
     /// The dataset graph was replaced.
-    Published(Summary),
+    Published(Box<Summary>),
     /// Access class 丙: nothing was read and the store was not touched; the message says so.
     NotLoaded(String),
 }
@@ -99,11 +99,12 @@ impl fmt::Display for Summary {
         let r = &self.run.records;
         writeln!(
             f,
-            "{}: {} records read, {} mapped, {} rejected ({} triples maps; a record counts once per triples map reading it)",
+            "{}: {} records read, {} mapped, {} rejected, {} warnings ({} triples maps; a record counts once per triples map reading it)",
             self.run.dataset,
             r.records_read,
             r.records_mapped,
             r.records_rejected,
+            r.warnings,
             self.triples_maps
         )?;
         write!(
@@ -138,11 +139,12 @@ impl fmt::Display for Summary {
             )?;
         }
         if let Some(rejects) = &self.run.rejects_file {
-            write!(
-                f,
-                "\n  rejected records are listed in {}",
-                rejects.display()
-            )?;
+            let what = match (r.records_rejected > 0, r.warnings > 0) {
+                (true, true) => "rejected records and warnings are",
+                (false, true) => "warnings (records published without a term) are",
+                _ => "rejected records are",
+            };
+            write!(f, "\n  {what} listed in {}", rejects.display())?;
         }
         Ok(())
     }
@@ -176,9 +178,9 @@ pub fn ingest(
     let run =
         run.with_context(|| format!("ingesting {}; nothing was changed", mapping.display()))?;
     let stored = sink.0.commit()?;
-    Ok(Outcome::Published(Summary {
+    Ok(Outcome::Published(Box::new(Summary {
         run,
         stored,
         triples_maps: prepared.triples_maps(),
-    }))
+    })))
 }

@@ -159,6 +159,15 @@
 //! (their own triples map counts them), and a parent record that its own triples map rejects
 //! joins nothing.
 //!
+//! **Warnings instead of rejects** (a Jiyi extension): a function execution with
+//! `jiyi:onError "warn"` (`https://w3id.org/jiyi/ns#onError`, a property of the
+//! `rml:FunctionExecution` node, which other RML processors ignore) that fails yields null for
+//! that record — the term is left out, as for a null reference — and the record is mapped; the
+//! sink gets a [`Warning`] (source, position, triples map, the references the function read,
+//! reason) after the record's quads, and [`RunSummary::warnings`] counts it. `"reject"` is the
+//! default. For a museum object with an unreadable date this publishes the object without
+//! the date instead of losing it.
+//!
 //! # Streaming design
 //!
 //! Triples maps whose logical sources are effectively equal are run together: the source is
@@ -241,7 +250,7 @@ pub use functions::{
 };
 pub use sink::{
     CollectingSink, Deduplication, QuadSink, RecordPosition, Reject, RunOptions, RunSummary,
-    SinkError,
+    SinkError, Warning,
 };
 
 use std::path::{Path, PathBuf};
