@@ -126,7 +126,7 @@
 //! [`Arguments`] returning literals), and load the mapping with
 //! [`Mapping::from_file_with`] and [`LoadOptions::functions`]. An unknown function,
 //! parameter or output is a mapping error at load; a closure's `Err` rejects the record
-//! (field: the function), so a date function can report `乾隆十年` as unparsable without
+//! (field: the function; with `jiyi:onError "warn"`, leaves its term out instead), so a date function can report `乾隆十年` as unparsable without
 //! stopping the run. Multi-valued inputs call the function once per combination; a
 //! required input that is null makes the result null.
 //!

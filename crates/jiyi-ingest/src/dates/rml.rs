@@ -11,7 +11,8 @@
 //!
 //! A date that cannot be read is an error, which rejects the record with the reason
 //! (`unknown era 乾龍`), so the steward sees it in the rejects report instead of a silently
-//! missing date. In Linked Art the begin and end go to `crm:P82a_begin_of_the_begin` and
+//! missing date. A mapping that marks the function execution `jiyi:onError "warn"` keeps the
+//! record instead: the date is left out and the report lists a warning (see `jiyi-rml`). In Linked Art the begin and end go to `crm:P82a_begin_of_the_begin` and
 //! `crm:P82b_end_of_the_end` of the `crm:E52_Time-Span`, the text to its label.
 
 use super::{DateContext, DateSpan, normalize};
