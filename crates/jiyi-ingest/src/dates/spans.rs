@@ -129,8 +129,9 @@ fn normalize_text(text: &str, input: &str, context: &DateContext) -> Result<Date
         Ok(one) => (one, one),
         Err(error) => match range(rest, input, context) {
             // Not a reign or Western date: a dynasty or a period of one (清代, 北宋晚期).
-            None if dynasty_like(rest) => {
-                let (one, period) = dynasties::span(&chars(rest), input).unwrap_or(Err(error))?;
+            None => {
+                let chars: Vec<char> = rest.chars().collect();
+                let (one, period) = dynasties::span(&chars, input).unwrap_or(Err(error))?;
                 if qualifier.is_none() {
                     qualifier = period;
                 }
@@ -216,16 +217,6 @@ fn range(
     }
     // The first half was a date and the second was not: say what is wrong with the second.
     second_error.map(Err)
-}
-
-/// Whether [`dynasties::span`] reads the text (a dynasty, a period of one, or a period it
-/// refuses with a reason).
-fn dynasty_like(text: &str) -> bool {
-    dynasties::span(&chars(text), text).is_some()
-}
-
-fn chars(text: &str) -> Vec<char> {
-    text.chars().collect()
 }
 
 fn strip_prefix<'a>(text: &'a str, prefixes: &[&str]) -> Option<&'a str> {
