@@ -69,9 +69,10 @@ class Authority:
         self.months = []
         for r in tables["t_month"]:
             ident, year, month, _name, leap, era, first, last, _gz, start, status, _ecl = r
+            _gz = _gz.split("年")[0]
             month = MONTH_FIXES.get(ident, month)
             self.months.append(dict(year=year, month=month, leap=leap, era=era, first=first,
-                                    last=last, start=start, status=status))
+                                    last=last, start=start, status=status, ganzhi=_gz))
 
     def rows(self, dynasty, era):
         dyn = self.dynasty_names[dynasty]
@@ -102,6 +103,22 @@ class Authority:
                     and m["start"] <= day <= m["start"] + m["last"] - m["first"]:
                 return m["first"] + day - m["start"]
         return None
+
+    def dynasty(self, names):
+        """First and last day of the standard months of every era of the named dynasties."""
+        ids = set().union(*(self.dynasty_names[n] for n in names))
+        rs = [m for m in self.months if m["status"] == "S"
+              and self.dynasty_of_emperor[self.emperor_of_era[m["era"]]] in ids]
+        return min(m["first"] for m in rs), max(m["last"] for m in rs)
+
+    def new_year_ganzhi(self, gregorian_year):
+        """DILA's year ganzhi of the lunar years whose first month begins in a Gregorian year."""
+        out = set()
+        for m in self.months:
+            if m["status"] == "S" and m["month"] == 1 and m["leap"] == 0 and m["start"] == 1 \
+                    and year_of(g_any(m["first"])) == gregorian_year:
+                out.add(m["ganzhi"])
+        return out
 
     def reign(self, dynasty, era):
         rs = [m for m in self.rows(dynasty, era) if m["status"] == "S"]
@@ -409,6 +426,133 @@ def gregorian_cases(t, rnd):
     t.ok("1895-民國元年", "1895", "1912", "mixed", "gregorian", "range")
 
 
+def g_any(jd):
+    """Julian Day Number -> proleptic Gregorian date also before year 1 (astronomical years,
+    XSD form -0140-11-01), by the Fliegel-Van Flandern algorithm (no datetime)."""
+    l = jd + 68569
+    n = 4 * l // 146097
+    l = l - (146097 * n + 3) // 4
+    i = 4000 * (l + 1) // 1461001
+    l = l - 1461 * i // 4 + 31
+    j = 80 * l // 2447
+    day = l - 2447 * j // 80
+    l = j // 11
+    month = j + 2 - 12 * l
+    year = 100 * (n - 49) + i + l
+    sign = "-" if year < 0 else ""
+    return "%s%04d-%02d-%02d" % (sign, abs(year), month, day)
+
+
+def year_of(iso):
+    return int(iso[:-6])
+
+
+# Names Jiyi reads as one dynasty although DILA splits it (the same short list as the Rust
+# code's aliases, restated here; DILA itself has no 宋 with eras).
+ALIASES = {"宋": ["北宋", "南宋"]}
+
+# The cataloguers' own conversions in the demo data (data/npm-objects.csv): dynasty as
+# written, DILA dynasty, era, year, bracket as written.
+DEMO_BRACKETS = [
+    ("北宋", "北宋", "熙寧", 5, "（1072）"), ("北宋", "北宋", "宣和", 6, "（1124）"),
+    ("清", "清", "乾隆", 1, "（1736）"), ("唐", "唐", "乾元", 1, "（758）"),
+    ("元", "元", "至正", 10, "（1350）"), ("元", "元", "元貞", 1, "（1295）"),
+    ("唐", "唐", "大曆", 12, "（777）"), ("北宋", "北宋", "元祐", 3, "（1088）"),
+    ("北宋", "北宋", "崇寧", 1, "（1102）"), ("北宋", "北宋", "嘉祐", 6, "（1061）"),
+    ("明", "明", "成化", 3, "（1467）"), ("清", "清", "雍正", 6, "（1728）"),
+    ("清", "清", "乾隆", 2, "（1737）"), ("新", "新", "始建國", 1, "（西元9年）"),
+    # Other bracket styles: half-width, the end year of a lunar year, 西元…年, 公元前.
+    ("清", "清", "乾隆", 1, "(1737)"), ("宋", "北宋", "熙寧", 5, "（西元1072年）"),
+    ("西漢", "西漢", "建元", 1, "（公元前140年）"),
+    # Mismatches: the year before the lunar year begins, or after it ends.
+    ("北宋", "北宋", "熙寧", 5, "（1071）"), ("清", "清", "乾隆", 1, "（1735）"),
+    ("唐", "唐", "乾元", 1, "(760)"), ("元", "元", "至正", 10, "（1352）"),
+    ("明", "明", "成化", 3, "（西元1469年）"),
+]
+
+
+def bracket_year(text):
+    m = re.fullmatch(r"[（(](西元|公元)?(前)?(\d+)年?[）)]", text)
+    n = int(m.group(3))
+    return 1 - n if m.group(2) else n
+
+
+def dynasty_cases(a, t):
+    """Forms museums write (issue 4): dynasty before an era with the cataloguer's bracketed
+    Western year, dynasty spans and thirds, a dynasty before a Western year, sexagenary years
+    with a bracket, and the periods Jiyi refuses."""
+    for written, dynasty, era, y, bracket in DEMO_BRACKETS:
+        first, last = a.year(dynasty, era, y)
+        begin, end = g_any(first), g_any(last)
+        text = written + era + year_text(y, "std") + bracket
+        if bracket_year(bracket) in (year_of(begin), year_of(end)):
+            t.ok(text, begin, end, LUNAR, "dila")
+        else:
+            t.err(text, "disagrees", "dila")
+    first, last = a.year("清", "乾隆", 10)
+    t.ok("約乾隆十年（1745）", g(first), g(last), LUNAR, "dila", "approximate")
+
+    def names(name):
+        return ALIASES.get(name, [name])
+
+    for written, name in [("清代", "清"), ("清朝", "清"), ("大清", "大清"), ("明", "明"),
+                          ("明代", "明"), ("元", "元"), ("元代", "元"), ("唐代", "唐"),
+                          ("北宋", "北宋"), ("南宋", "南宋"), ("隋朝", "隋"), ("新", "新"),
+                          ("宋", "宋"), ("宋代", "宋")]:
+        first, last = a.dynasty(names(name))
+        t.ok(written, g_any(first), g_any(last), LUNAR, "dila")
+    # Periods: thirds of the dynasty's days, approximate (a convention, documented).
+    for written, name, third in [("北宋早期", "北宋", 0), ("北宋中期", "北宋", 1),
+                                 ("北宋晚期", "北宋", 2), ("清初", "清", 0), ("清末", "清", 2),
+                                 ("明中葉", "明", 1), ("明晚期", "明", 2), ("唐後期", "唐", 2),
+                                 ("元代晚期", "元", 2), ("宋末", "宋", 2), ("清代前期", "清", 0)]:
+        first, last = a.dynasty(names(name))
+        k = (last - first + 1) // 3
+        lo, hi = [(first, first + k - 1), (first + k, first + 2 * k - 1),
+                  (first + 2 * k, last)][third]
+        t.ok(written, g(lo), g(hi), LUNAR, "dila", "approximate")
+    first, last = a.dynasty(["明"])
+    t.ok("明代以前", "", g(last), LUNAR, "dila", "before")
+    first, last = a.dynasty(["清"])
+    t.ok("清代以後", g(first), "", LUNAR, "dila", "after")
+    first, last = a.dynasty(["明"])
+    t.ok("約明代", g(first), g(last), LUNAR, "dila", "approximate")
+    # A dynasty before a Western year only checks that the year is within it.
+    for written, name, year, approx in [("北宋約1000年", "北宋", 1000, True),
+                                        ("北宋約1082年", "北宋", 1082, True),
+                                        ("清1900年", "清", 1900, False),
+                                        ("明約1500年", "明", 1500, True),
+                                        ("唐約1000年", "唐", 1000, True),
+                                        ("清1950年", "清", 1950, False),
+                                        ("北宋西元1050年", "北宋", 1050, False)]:
+        first, last = a.dynasty(names(name))
+        if year_of(g(first)) <= year <= year_of(g(last)):
+            t.ok(written, "%04d" % year, "%04d" % year, "gregorian", "dila",
+                 "approximate" if approx else "")
+        else:
+            t.err(written, "is not within", "dila")
+    # Sexagenary years with the cataloguer's Western year: DILA's ganzhi of the lunar year
+    # that begins in that Gregorian year must be the one written.
+    for text, year in [("壬子年（1372）", 1372), ("甲子年(1864)", 1864), ("庚子年（1900）", 1900),
+                       ("乙巳歲（1725）", 1725), ("壬子年（1373）", 1373), ("甲子年(1865)", 1865)]:
+        if text[:2] in a.new_year_ganzhi(year):
+            t.ok(text, "%04d" % year, "%04d" % year, LUNAR, "dila", "approximate")
+        else:
+            t.err(text, "disagrees", "dila")
+    # Refused, with a reason: DILA has no calendar before 西漢, cultures are not dates,
+    # a name that stands for several dynasties far apart, unreadable text with a bracket.
+    assert "西周" in a.dynasty_names and not [
+        m for m in a.months
+        if a.dynasty_of_emperor[a.emperor_of_era[m["era"]]] in a.dynasty_names["西周"]]
+    t.err("西周晚期", "no calendar for 西周", "dila")
+    t.err("西周厲王時期", "no calendar for 西周", "dila")
+    t.err("商代", "no calendar for 商", "hand")
+    t.err("良渚文化", "archaeological culture", "hand")
+    t.err("周", "ambiguous", "dila")
+    t.err("某年（1372）", "unknown era", "hand")
+    t.err("清入關前", "unknown era 入關", "hand")
+
+
 def hand_checks(a):
     """Facts checked by hand against the derivation (DESIGN.md vectors, reign starts)."""
     assert g(a.day("清", "光緒", 6, 3, 13)) == "1880-04-21"
@@ -418,6 +562,9 @@ def hand_checks(a):
     assert g(a.year("清", "康熙", 1)[0]).startswith("1662-")
     # The abdication, 宣統三年十二月二十五日, ends the era in DILA.
     assert g(a.year("清", "宣統", 3)[1]) == "1912-02-12"
+    # The two Gregorian conversions agree (g_any also reaches years before 1).
+    for jd in (1721426, 2299161, 2378497, 2460000):
+        assert g(jd) == g_any(jd), jd
 
 
 def hand_rows(a, t):
@@ -452,6 +599,7 @@ def main():
     span_cases(a, t)
     recurring_cases(a, t)
     error_cases(a, t)
+    dynasty_cases(a, t)
     minguo_cases(t, rnd)
     gregorian_cases(t, rnd)
     seen = set()

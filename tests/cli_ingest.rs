@@ -356,3 +356,85 @@ fn links_to_other_datasets_are_counted_and_published() {
         .count();
     assert_eq!(material_links, materials);
 }
+
+/// Dates in the demo mappings: the Qing records' reign-year dates become RiC-O normalised
+/// values (DESIGN.md's two test vectors checked), every NPM object is published, and each NPM
+/// date Jiyi cannot read is a warning naming the record's line and the field, with the date
+/// still published as written.
+#[test]
+fn demo_dates_are_normalised_and_unreadable_ones_are_warned_about() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let qing_rejects = dir.path().join("qing.jsonl");
+    let qing = ingest(
+        &repo.join("data/mappings/qing-archives.rml.ttl"),
+        &store,
+        BASE,
+        &qing_rejects,
+    );
+    assert!(qing.contains(" 0 rejected, 0 warnings"), "{qing}");
+    let npm_rejects = dir.path().join("npm.jsonl");
+    let npm = ingest(
+        &repo.join("data/mappings/npm-objects.rml.ttl"),
+        &store,
+        BASE,
+        &npm_rejects,
+    );
+    assert!(npm.contains(" 0 rejected"), "{npm}");
+
+    let s = Store::open(&store).expect("open");
+    let graph = NamedNode::new_unchecked(format!("{BASE}graph/qing-archives"));
+    let values: Vec<String> = s
+        .graph_triples(graph.as_ref())
+        .map(|t| t.expect("triple"))
+        .filter(|t| t.predicate.as_str().ends_with("#normalizedDateValue"))
+        .map(|t| t.object.to_string())
+        .collect();
+    let dated = std::fs::read_to_string(repo.join("data/qing-archives.csv"))
+        .expect("csv")
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(3).is_some_and(|d| !d.is_empty()))
+        .count();
+    assert_eq!(values.len(), dated, "one normalised value per dated record");
+    for expected in ["\"1745-04-06\"", "\"1880-04-21\""] {
+        assert!(
+            values.iter().any(|v| v == expected),
+            "{expected} in {values:?}"
+        );
+    }
+
+    // Each warning names an object whose date is kept as written.
+    let report = std::fs::read_to_string(&npm_rejects).expect("warnings report");
+    let objects = std::fs::read_to_string(repo.join("data/npm-objects.csv")).expect("csv");
+    let mut reader = csv::Reader::from_reader(objects.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let warnings: Vec<serde_json::Value> = report
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert!(!warnings.is_empty());
+    let npm_graph = NamedNode::new_unchecked(format!("{BASE}graph/npm-objects"));
+    let npm_triples: Vec<String> = s
+        .graph_triples(npm_graph.as_ref())
+        .map(|t| t.expect("triple").to_string())
+        .collect();
+    for w in &warnings {
+        assert_eq!(w["kind"], "warning");
+        assert_eq!(w["field"], "年代");
+        let reason = w["reason"].as_str().expect("reason");
+        let date = rows
+            .iter()
+            .map(|r| r.get(7).expect("年代"))
+            .find(|d| !d.is_empty() && reason.contains(d))
+            .unwrap_or_else(|| panic!("the reason names the date: {reason}"));
+        assert!(
+            npm_triples
+                .iter()
+                .any(|t| t.ends_with(&format!("\"{date}\"@zh-hant"))
+                    || t.contains(&format!("\"{date}\"@zh-Hant"))),
+            "{date} is still published as written"
+        );
+    }
+}

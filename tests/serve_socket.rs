@@ -24,7 +24,15 @@ fn every_demo_thing_dereferences_in_every_format_and_sparql_counts_match() {
             summary.contains(" 0 rejected"),
             "demo data must map cleanly: {summary}"
         );
-        assert!(!rejects.exists(), "no rejects file for clean data");
+        if rejects.exists() {
+            // Only warnings (dates Jiyi cannot read, published without their span).
+            let report = std::fs::read_to_string(&rejects).expect("report");
+            assert!(
+                report.lines().all(|l| l.contains("\"kind\":\"warning\"")),
+                "demo data has no rejected record: {report}"
+            );
+            std::fs::remove_file(&rejects).expect("rm");
+        }
     }
     let server = Server::start(&store, &[]);
     let out = Command::new(&python)

@@ -23,7 +23,7 @@ pub struct Args {
     /// Dataset name, overriding the mapping's dcterms:identifier.
     #[arg(long)]
     dataset: Option<String>,
-    /// Where to list rejected records (JSON lines); default `<dataset>.rejects.jsonl`.
+    /// Where to list rejected records and warnings (JSON lines); default `<dataset>.rejects.jsonl`.
     #[arg(long)]
     rejects: Option<PathBuf>,
     /// Read this file or folder instead of the source the mapping names (for a mapping
@@ -105,11 +105,12 @@ impl fmt::Display for Summary {
         let r = &self.run.records;
         writeln!(
             f,
-            "{}: {} records read, {} mapped, {} rejected ({} triples maps; a record counts once per triples map reading it)",
+            "{}: {} records read, {} mapped, {} rejected, {} warnings ({} triples maps; a record counts once per triples map reading it)",
             self.run.dataset,
             r.records_read,
             r.records_mapped,
             r.records_rejected,
+            r.warnings,
             self.triples_maps
         )?;
         write!(
@@ -150,11 +151,12 @@ impl fmt::Display for Summary {
             )?;
         }
         if let Some(rejects) = &self.run.rejects_file {
-            write!(
-                f,
-                "\n  rejected records are listed in {}",
-                rejects.display()
-            )?;
+            let what = match (r.records_rejected > 0, r.warnings > 0) {
+                (true, true) => "rejected records and warnings are",
+                (false, true) => "warnings (records published without a term) are",
+                _ => "rejected records are",
+            };
+            write!(f, "\n  {what} listed in {}", rejects.display())?;
         }
         Ok(())
     }

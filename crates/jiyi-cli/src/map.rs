@@ -17,7 +17,7 @@ use anyhow::{Context, Result, bail};
 use jiyi_ingest::RejectsWriter;
 use jiyi_rml::{
     Deduplication, LoadOptions, Mapping, QuadSet, QuadSink, Reject, RunOptions, RunSummary,
-    SinkError,
+    SinkError, Warning,
 };
 use oxrdf::vocab::xsd;
 use oxrdf::{
@@ -46,7 +46,7 @@ pub struct Args {
     /// triples map declares rml:baseIRI).
     #[arg(long)]
     base: Option<String>,
-    /// Where to list rejected records (JSON lines); default `<out>.rejects.jsonl`, or
+    /// Where to list rejected records and warnings (JSON lines); default `<out>.rejects.jsonl`, or
     /// `rejects.jsonl` when writing to standard output.
     #[arg(long)]
     rejects: Option<PathBuf>,
@@ -186,6 +186,11 @@ impl QuadSink for FileSink {
     fn reject(&mut self, reject: Reject) -> Result<(), SinkError> {
         self.rejects.write(&reject)?;
         self.progress.reject();
+        Ok(())
+    }
+
+    fn warning(&mut self, warning: Warning) -> Result<(), SinkError> {
+        self.rejects.write_warning(&warning)?;
         Ok(())
     }
 }
@@ -469,9 +474,10 @@ pub fn run(args: Args) -> Result<()> {
     };
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
-        "mapped {} records ({} rejected{}) into {} quads in {:.2} s ({:.0} quads/s){}",
+        "mapped {} records ({} rejected, {} warnings{}) into {} quads in {:.2} s ({:.0} quads/s){}",
         total.records_read,
         total.records_rejected,
+        total.warnings,
         rejects_file
             .as_ref()
             .map(|p| format!(", listed in {}", p.display()))
@@ -574,6 +580,7 @@ fn map_into(
         total.records_mapped += summary.records_mapped;
         total.records_rejected += summary.records_rejected;
         total.quads_written += summary.quads_written;
+        total.warnings += summary.warnings;
     }
     Ok(total)
 }

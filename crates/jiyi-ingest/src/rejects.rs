@@ -1,8 +1,10 @@
 //! The rejects report: one JSON object per rejected record, so a steward can fix the export
-//! and re-run, and tools can count or filter them.
+//! and re-run, and tools can count or filter them. Warnings (a term left out of a published
+//! record by `jiyi:onError "warn"`) go in the same file, marked `"kind": "warning"` and
+//! `"published": true`; rejects carry `"kind": "reject"` and `"published": false`.
 
 use crate::IngestError;
-use jiyi_rml::{RecordPosition, Reject};
+use jiyi_rml::{RecordPosition, Reject, Warning};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -13,6 +15,7 @@ pub struct RejectsWriter {
     path: PathBuf,
     file: Option<BufWriter<File>>,
     count: u64,
+    warnings: u64,
 }
 
 impl RejectsWriter {
@@ -22,6 +25,7 @@ impl RejectsWriter {
             path: path.to_owned(),
             file: None,
             count: 0,
+            warnings: 0,
         }
     }
 
@@ -30,8 +34,44 @@ impl RejectsWriter {
         self.count
     }
 
-    /// Appends one reject as a JSON line: source, line or path, triples map, field, reason.
+    /// How many warnings were written.
+    pub fn warnings(&self) -> u64 {
+        self.warnings
+    }
+
+    /// Appends one reject as a JSON line: kind, published (false), source, line or path,
+    /// triples map, field, reason.
     pub fn write(&mut self, reject: &Reject) -> Result<(), IngestError> {
+        let entry = Entry {
+            kind: "reject",
+            source: &reject.source,
+            position: &reject.position,
+            triples_map: &reject.triples_map,
+            field: reject.field.as_deref(),
+            reason: &reject.reason,
+        };
+        self.append(&entry)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Appends one warning as a JSON line, like a reject but with `"kind": "warning"` and
+    /// `"published": true`: the record was published without the term.
+    pub fn write_warning(&mut self, warning: &Warning) -> Result<(), IngestError> {
+        let entry = Entry {
+            kind: "warning",
+            source: &warning.source,
+            position: &warning.position,
+            triples_map: &warning.triples_map,
+            field: warning.field.as_deref(),
+            reason: &warning.reason,
+        };
+        self.append(&entry)?;
+        self.warnings += 1;
+        Ok(())
+    }
+
+    fn append(&mut self, entry: &Entry<'_>) -> Result<(), IngestError> {
         let io = |source| IngestError::Io {
             path: self.path.clone(),
             source,
@@ -43,29 +83,27 @@ impl RejectsWriter {
             self.file = Some(BufWriter::new(File::create(&self.path).map_err(io)?));
         }
         let mut line = serde_json::Map::new();
-        line.insert("source".into(), reject.source.display().to_string().into());
-        match &reject.position {
+        line.insert("kind".into(), entry.kind.into());
+        line.insert("published".into(), (entry.kind == "warning").into());
+        line.insert("source".into(), entry.source.display().to_string().into());
+        match entry.position {
             RecordPosition::Line(n) => line.insert("line".into(), (*n).into()),
             RecordPosition::Path(p) => line.insert("path".into(), p.clone().into()),
         };
-        line.insert("triples_map".into(), reject.triples_map.clone().into());
+        line.insert("triples_map".into(), entry.triples_map.into());
         line.insert(
             "field".into(),
-            reject
-                .field
-                .clone()
-                .map_or(serde_json::Value::Null, Into::into),
+            entry.field.map_or(serde_json::Value::Null, Into::into),
         );
-        line.insert("reason".into(), reject.reason.clone().into());
+        line.insert("reason".into(), entry.reason.into());
         if let Some(file) = self.file.as_mut() {
             serde_json::to_writer(&mut *file, &line).map_err(|e| io(e.into()))?;
             file.write_all(b"\n").map_err(io)?;
         }
-        self.count += 1;
         Ok(())
     }
 
-    /// Flushes the report; when nothing was rejected, removes a report left by an earlier run
+    /// Flushes the report; when nothing was rejected or warned about, removes a report left by an earlier run
     /// so a stale file never suggests this run lost records.
     pub fn finish(self) -> Result<Option<PathBuf>, IngestError> {
         let io = |source| IngestError::Io {
@@ -87,4 +125,14 @@ impl RejectsWriter {
             }
         }
     }
+}
+
+/// One line of the report, reject or warning.
+struct Entry<'a> {
+    kind: &'static str,
+    source: &'a Path,
+    position: &'a RecordPosition,
+    triples_map: &'a str,
+    field: Option<&'a str>,
+    reason: &'a str,
 }

@@ -7,7 +7,9 @@ use crate::links::LinkCounter;
 use crate::provenance::{RunFacts, run_triples};
 use crate::rejects::RejectsWriter;
 use jiyi_model::UriPolicy;
-use jiyi_rml::{Deduplication, LoadOptions, Mapping, QuadSink, Reject, RunOptions, RunSummary};
+use jiyi_rml::{
+    Deduplication, LoadOptions, Mapping, QuadSink, Reject, RunOptions, RunSummary, Warning,
+};
 use oxrdf::{
     BlankNode, BlankNodeRef, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, QuadRef, Term,
     TermRef, Triple,
@@ -51,7 +53,8 @@ pub struct IngestReport {
     pub triples_sent: u64,
     /// Quads the mapping addressed to a named graph; they are stored in the dataset graph.
     pub graph_map_quads: u64,
-    /// The rejects report, when something was rejected.
+    /// The rejects report, when something was rejected or warned about (warnings:
+    /// `records.warnings`).
     pub rejects_file: Option<PathBuf>,
     /// Distinct links to other datasets, per target (Wikidata, GeoNames, Getty AAT…), in a
     /// fixed order; targets without links are left out.
@@ -307,6 +310,14 @@ impl QuadSink for SinkAdapter<'_> {
 
     fn reject(&mut self, reject: Reject) -> Result<(), jiyi_rml::SinkError> {
         self.rejects.write(&reject).map_err(|e| {
+            let message = e.to_string();
+            self.failure = Some(e);
+            message.into()
+        })
+    }
+
+    fn warning(&mut self, warning: Warning) -> Result<(), jiyi_rml::SinkError> {
+        self.rejects.write_warning(&warning).map_err(|e| {
             let message = e.to_string();
             self.failure = Some(e);
             message.into()

@@ -8,11 +8,11 @@ use crate::arena::{QuadIds, TermArena, TermId, Text};
 use crate::dedup::QuadSet;
 use crate::distinct::record_quads_distinct;
 use crate::error::RmlError;
-use crate::eval::{Env, evaluate_strings, generate, generate_into};
+use crate::eval::{self, Env, evaluate_strings, generate, generate_into};
 use crate::join_index::{IndexTooLarge, JoinIndex, JoinIndexBuilder};
 use crate::model::{Expression, RefObjectMap, TermMap, TriplesMap};
 use crate::redact::{MAX_REDACTIONS, Redacting, Redaction};
-use crate::sink::{Deduplication, QuadSink, Reject, RunOptions, RunSummary};
+use crate::sink::{Deduplication, QuadSink, Reject, RunOptions, RunSummary, Warning};
 use crate::source::{DataError, Iteration, Lent, NoSourceIteration, Record, Reference};
 use crate::target::TargetWriters;
 use crate::vocab;
@@ -534,6 +534,9 @@ impl<'m> TriplesMapRun<'m> {
             Record::Iteration(iteration) => {
                 scratch.arena.clear();
                 scratch.quads.clear();
+                if eval::has_warnings() {
+                    eval::clear_warnings();
+                }
                 match self.map_iteration(*iteration, record_no, scratch) {
                     Ok(()) => None,
                     Err(error) => {
@@ -552,8 +555,27 @@ impl<'m> TriplesMapRun<'m> {
                 for (ids, mask) in &scratch.quads {
                     output.emit(scratch.arena.quad(*ids), *mask)?;
                 }
+                if eval::has_warnings()
+                    && let Record::Iteration(iteration) = record
+                {
+                    for (field, reason) in eval::take_warnings() {
+                        output.summary.warnings += 1;
+                        output
+                            .sink
+                            .warning(Warning {
+                                source: self.source_path.clone(),
+                                position: iteration.position(),
+                                triples_map: self.tm.name.clone(),
+                                field,
+                                reason,
+                            })
+                            .map_err(RmlError::Sink)?;
+                    }
+                }
             }
             Some((position, error)) => {
+                // The reject reports the record; warnings of its other terms go with it.
+                eval::clear_warnings();
                 output.summary.records_rejected += 1;
                 output
                     .sink

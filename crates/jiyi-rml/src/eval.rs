@@ -7,7 +7,7 @@
 //! writes the values straight into the arena and skips [`evaluate`].
 
 use crate::arena::{TermArena, TermId, Text};
-use crate::model::{Expression, FunctionCall, TemplatePart, TermMap, TermType};
+use crate::model::{Expression, FunctionCall, OnError, TemplatePart, TermMap, TermType};
 use crate::source::{DataError, Iteration, Lent};
 use crate::template::{iri_safe, push_iri_safe, push_uri_safe, push_verbatim, uri_safe};
 use crate::value::{Value, ValueKind, canonical_double, check_lexical};
@@ -15,6 +15,7 @@ use crate::vocab;
 use oxrdf::{Literal, NamedNode, NamedNodeRef, Term, TermRef};
 use smallvec::{SmallVec, smallvec};
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -48,6 +49,56 @@ fn field_of(expression: &Expression) -> Option<String> {
         Expression::Function(call) => Some(call.name.clone()),
         Expression::Constant(_) | Expression::FreshBlankNode(_) => None,
     }
+}
+
+thread_local! {
+    /// Errors of `jiyi:onError "warn"` function executions in the record being mapped, as
+    /// (field, function, reason). A thread-local rather than a parameter: functions are evaluated from a
+    /// dozen places (conditions, inputs, templates, join keys) that all run inside the
+    /// engine's per-record call on one thread, and only that call reads these
+    /// ([`take_warnings`] after the record, [`clear_warnings`] before it).
+    static WARNINGS: RefCell<Vec<(Option<String>, String, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Forgets warnings left by evaluations outside a record (a join index build).
+pub(crate) fn clear_warnings() {
+    WARNINGS.with_borrow_mut(Vec::clear);
+}
+
+/// The warnings of the record just mapped, as (field, reason): one per field and error, naming
+/// every function the error left a term out of (`jiyi:dateBegin, jiyi:dateEnd: date `x`: …`),
+/// so one unreadable date mapped by four functions is one line for the steward.
+pub(crate) fn take_warnings() -> Vec<(Option<String>, String)> {
+    let pending = WARNINGS.with_borrow_mut(std::mem::take);
+    let mut merged: Vec<(Option<String>, Vec<String>, String)> = Vec::new();
+    for (field, function, reason) in pending {
+        match merged
+            .iter_mut()
+            .find(|(f, _, r)| *f == field && *r == reason)
+        {
+            Some((_, functions, _)) => {
+                if !functions.contains(&function) {
+                    functions.push(function);
+                }
+            }
+            None => merged.push((field, vec![function], reason)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(field, functions, reason)| (field, format!("{}: {reason}", functions.join(", "))))
+        .collect()
+}
+
+/// Whether warnings are waiting (cheap check on the per-record path).
+pub(crate) fn has_warnings() -> bool {
+    WARNINGS.with_borrow(|w| !w.is_empty())
+}
+
+/// The references a function reads, for the `field` of a warning (`年代`).
+fn call_fields(call: &FunctionCall) -> Option<String> {
+    let names = read_fields(call);
+    (!names.is_empty()).then(|| names.join(", "))
 }
 
 /// Whether a term map's `rml:condition` (if any) holds for this iteration: at least one
@@ -113,13 +164,21 @@ pub(crate) fn evaluate_call(
     }
     let mut out = Vec::new();
     for arguments in &combinations {
-        let results = call
-            .function
-            .call(arguments, call.output)
-            .map_err(|reason| DataError {
-                field: Some(function_field(call)),
-                reason,
-            })?;
+        let results = match call.function.call(arguments, call.output) {
+            Ok(results) => results,
+            Err(reason) if call.on_error == OnError::Warn => {
+                // This combination yields null; the record goes on.
+                let entry = (call_fields(call), call.name.clone(), reason);
+                WARNINGS.with_borrow_mut(|w| w.push(entry));
+                continue;
+            }
+            Err(reason) => {
+                return Err(DataError {
+                    field: Some(function_field(call)),
+                    reason,
+                });
+            }
+        };
         out.extend(results.into_iter().map(Value::from_literal));
     }
     Ok(out)
@@ -129,19 +188,25 @@ pub(crate) fn evaluate_call(
 /// (`NODE via <…#present>`), or the function alone when it read none, so the steward sees
 /// which field to fix.
 fn function_field(call: &FunctionCall) -> String {
-    let mut references = Vec::new();
-    call.references(&mut references);
-    let mut names: Vec<&str> = Vec::new();
-    for reference in references {
-        if !names.contains(&reference.text.as_str()) {
-            names.push(&reference.text);
-        }
-    }
+    let names = read_fields(call);
     if names.is_empty() {
         call.name.clone()
     } else {
         format!("{} via {}", names.join(", "), call.name)
     }
+}
+
+/// The data fields a function call reads (its inputs and nested calls), each once, in order.
+fn read_fields(call: &FunctionCall) -> Vec<String> {
+    let mut references = Vec::new();
+    call.references(&mut references);
+    let mut names: Vec<String> = Vec::new();
+    for reference in references {
+        if !names.contains(&reference.text) {
+            names.push(reference.text.clone());
+        }
+    }
+    names
 }
 
 /// Evaluates an expression to its list of values; template values pass through `transform`

@@ -134,7 +134,7 @@
 //! [`Arguments`] returning literals), and load the mapping with
 //! [`Mapping::from_file_with`] and [`LoadOptions::functions`]. An unknown function,
 //! parameter or output is a mapping error at load; a closure's `Err` rejects the record
-//! (field: the references it read and the function, `年份 via <…#dateBegin>`), so a date function can report `乾隆十年` as unparsable without
+//! (field: the references it read and the function, `年份 via <…#dateBegin>`; with `jiyi:onError "warn"` it leaves its term out instead), so a date function can report `乾隆十年` as unparsable without
 //! stopping the run. Multi-valued inputs call the function once per combination; a
 //! required input that is null makes the result null.
 //!
@@ -166,6 +166,15 @@
 //! records_rejected` always holds. Records read only to build a join index are not counted
 //! (their own triples map counts them), and a parent record that its own triples map rejects
 //! joins nothing.
+//!
+//! **Warnings instead of rejects** (a Jiyi extension): a function execution with
+//! `jiyi:onError "warn"` (`https://w3id.org/jiyi/ns#onError`, a property of the
+//! `rml:FunctionExecution` node, which other RML processors ignore) that fails yields null for
+//! that record — the term is left out, as for a null reference — and the record is mapped; the
+//! sink gets a [`Warning`] (source, position, triples map, the references the function read,
+//! reason) after the record's quads, and [`RunSummary::warnings`] counts it. `"reject"` is the
+//! default. For a museum object with an unreadable date this publishes the object without
+//! the date instead of losing it.
 //!
 //! # Streaming design
 //!
@@ -251,7 +260,7 @@ pub use functions::{
 pub use redact::Redaction;
 pub use sink::{
     CollectingSink, Deduplication, QuadSink, RecordPosition, Reject, RunOptions, RunSummary,
-    SinkError,
+    SinkError, Warning,
 };
 
 use std::path::{Path, PathBuf};

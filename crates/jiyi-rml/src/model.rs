@@ -75,6 +75,19 @@ pub(crate) struct FunctionCall {
     pub(crate) output: usize,
     /// (parameter index, the map giving its value).
     pub(crate) inputs: Vec<(usize, TermMap)>,
+    /// What an error of the function does (`jiyi:onError` on the function execution).
+    pub(crate) on_error: OnError,
+}
+
+/// What a failing function execution does to its record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum OnError {
+    /// The record is rejected (RML's behaviour, the default).
+    #[default]
+    Reject,
+    /// The function yields null (its term is left out), the record is mapped and a
+    /// [`crate::Warning`] is sent (`jiyi:onError "warn"`).
+    Warn,
 }
 
 impl FunctionCall {

@@ -5,8 +5,8 @@ use crate::LoadOptions;
 use crate::error::RmlError;
 use crate::functions::FunctionRegistry;
 use crate::model::{
-    Expression, FunctionCall, JoinCondition, PredicateObjectMap, RefObjectMap, TemplatePart,
-    TermMap, TermType, TriplesMap,
+    Expression, FunctionCall, JoinCondition, OnError, PredicateObjectMap, RefObjectMap,
+    TemplatePart, TermMap, TermType, TriplesMap,
 };
 use crate::source::input::{self, Compression};
 use crate::source::{self, CsvDialect, LogicalSource, Namespaces, Reference, SourceFormat};
@@ -1666,11 +1666,26 @@ impl Doc<'_> {
                 )
             })?,
         };
+        let on_error = match self
+            .one(&execution, vocab::JIYI_ON_ERROR, &execution_location)?
+            .cloned()
+        {
+            None => OnError::Reject,
+            Some(Term::Literal(l)) if l.value() == "reject" => OnError::Reject,
+            Some(Term::Literal(l)) if l.value() == "warn" => OnError::Warn,
+            Some(other) => {
+                return Err(self.error(
+                    &execution_location,
+                    format!("jiyi:onError must be \"warn\" or \"reject\", not {other}"),
+                ));
+            }
+        };
         Ok(FunctionCall {
             function,
             name,
             output,
             inputs,
+            on_error,
         })
     }
 
@@ -1797,6 +1812,8 @@ fn short_function(iri: &str) -> String {
         format!("grel:{local}")
     } else if let Some(local) = iri.strip_prefix(crate::functions::IDLAB_NS) {
         format!("idlab-fn:{local}")
+    } else if let Some(local) = iri.strip_prefix(vocab::JIYI_NS) {
+        format!("jiyi:{local}")
     } else {
         format!("<{iri}>")
     }

@@ -26,6 +26,14 @@ pub trait QuadSink {
         let _ = redaction;
         Ok(())
     }
+
+    /// Takes one warning: a function execution marked `jiyi:onError "warn"` failed, its term
+    /// was left out and the rest of the record was published (its quads came before this).
+    /// Ignored by default, so existing sinks keep working; a publisher should report them.
+    fn warning(&mut self, warning: Warning) -> Result<(), SinkError> {
+        let _ = warning;
+        Ok(())
+    }
 }
 
 /// A sink that keeps everything in memory: for tests and small mappings.
@@ -35,6 +43,8 @@ pub struct CollectingSink {
     pub quads: Vec<Quad>,
     /// The rejects, in the order they were produced.
     pub rejects: Vec<Reject>,
+    /// The warnings, in the order they were produced.
+    pub warnings: Vec<Warning>,
 }
 
 impl CollectingSink {
@@ -52,6 +62,11 @@ impl QuadSink for CollectingSink {
 
     fn reject(&mut self, reject: Reject) -> Result<(), SinkError> {
         self.rejects.push(reject);
+        Ok(())
+    }
+
+    fn warning(&mut self, warning: Warning) -> Result<(), SinkError> {
+        self.warnings.push(warning);
         Ok(())
     }
 }
@@ -104,6 +119,42 @@ impl fmt::Display for Reject {
     }
 }
 
+/// A term left out of a published record: a function execution with `jiyi:onError "warn"`
+/// failed (an unreadable date, say). Unlike a [`Reject`], the record's other quads were
+/// published; the steward still needs to see it, so it carries the same context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The source file the record came from.
+    pub source: PathBuf,
+    /// Where the record starts in that file.
+    pub position: RecordPosition,
+    /// The triples map that mapped it.
+    pub triples_map: String,
+    /// The references the failing function read (column, JSONPath), when it read any.
+    pub field: Option<String>,
+    /// What failed: the function and its error.
+    pub reason: String,
+}
+
+impl fmt::Display for Warning {
+    /// `objects.csv line 17, field 年代: reason (triples map <#Objects>; record published)`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.source.file_name().map_or_else(
+            || self.source.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        write!(f, "{name} {}", self.position)?;
+        if let Some(field) = &self.field {
+            write!(f, ", field {field}")?;
+        }
+        write!(
+            f,
+            ": {} (triples map {}; record published without it)",
+            self.reason, self.triples_map
+        )
+    }
+}
+
 /// Counts for one run. Records are counted per triples-map iteration: a source read by two
 /// triples maps counts each record twice. Always
 /// `records_read == records_mapped + records_rejected`.
@@ -118,6 +169,9 @@ pub struct RunSummary {
     pub records_rejected: u64,
     /// Quads handed to the sink.
     pub quads_written: u64,
+    /// Warnings sent (terms left out of mapped records by `jiyi:onError "warn"`); a record
+    /// with warnings counts as mapped.
+    pub warnings: u64,
 }
 
 /// Settings of one run that are not part of the mapping.

@@ -88,7 +88,8 @@ fn csv_quoting_bom_chinese_headers_and_positions() {
             records_read: 3,
             records_mapped: 3,
             records_rejected: 0,
-            quads_written: 5
+            quads_written: 5,
+            warnings: 0
         }
     );
     assert_eq!(
@@ -642,7 +643,8 @@ fn big5_gzip_csv_with_an_invalid_byte_is_one_reject() {
             records_read: 2,
             records_mapped: 1,
             records_rejected: 1,
-            quads_written: 1
+            quads_written: 1,
+            warnings: 0
         }
     );
     assert_eq!(
@@ -771,7 +773,8 @@ fn json_streams_simple_iterators_and_json_lines() {
             records_read: 4,
             records_mapped: 2,
             records_rejected: 2,
-            quads_written: 3
+            quads_written: 3,
+            warnings: 0
         }
     );
     let positions: Vec<String> = sink
@@ -903,7 +906,8 @@ fn registered_functions_extend_mappings() {
             records_read: 3,
             records_mapped: 2,
             records_rejected: 1,
-            quads_written: 1
+            quads_written: 1,
+            warnings: 0
         }
     );
     assert_eq!(
@@ -918,6 +922,114 @@ fn registered_functions_extend_mappings() {
         Some("year via <urn:jiyi:minguo>")
     );
     assert!(sink.rejects[0].reason.contains("乾隆十年"));
+}
+
+#[test]
+fn on_error_warn_leaves_the_term_out_and_publishes_the_record() {
+    use crate::{FunctionDefinition, FunctionRegistry, LoadOptions};
+    let dir = dir_with(&[("a.csv", "id,year\n1,民國112年\n2,乾隆十年\n3,\n".as_bytes())]);
+    let body = "rml:subjectMap [ rml:template \"id/{id}\" ];\n\
+         rml:predicateObjectMap [ rml:predicate ex:id; rml:objectMap [ rml:reference \"id\" ] ];\n\
+         rml:predicateObjectMap [ rml:predicate ex:year; rml:objectMap [ rml:functionExecution <#Year> ] ]";
+    let execution = |on_error: &str| {
+        format!(
+            "{PREFIXES}{}<#Year> rml:function <urn:jiyi:minguo>; {on_error} rml:input [ rml:parameter <urn:jiyi:text>; rml:inputValueMap [ rml:reference \"year\" ] ] .\n",
+            csv_map("a.csv", "; rml:null \"\"", body)
+        )
+    };
+    let on_error = |value: &str| format!("<https://w3id.org/jiyi/ns#onError> \"{value}\";");
+    let mut functions = FunctionRegistry::with_builtins();
+    functions.register(
+        FunctionDefinition::new("urn:jiyi:minguo")
+            .parameter(["urn:jiyi:text"])
+            .implementation(|args| {
+                let text = args.required_str(0)?;
+                let year = text
+                    .strip_prefix("民國")
+                    .and_then(|t| t.strip_suffix('年'))
+                    .and_then(|y| y.parse::<i64>().ok())
+                    .ok_or_else(|| format!("`{text}` is not a Minguo year"))?;
+                Ok(vec![oxrdf::Literal::new_simple_literal(
+                    (year + 1911).to_string(),
+                )])
+            }),
+    );
+    let options = LoadOptions {
+        functions: Some(std::sync::Arc::new(functions)),
+        ..LoadOptions::default()
+    };
+    let path = dir.path().join("mapping.ttl");
+    let run_with = |on_error: &str| {
+        std::fs::write(&path, execution(on_error)).expect("write mapping");
+        let mapping = Mapping::from_file_with(&path, &options).expect("mapping loads");
+        let mut sink = CollectingSink::new();
+        let summary = run(
+            &mapping,
+            &RunOptions {
+                base_iri: Some(BASE.into()),
+                ..RunOptions::default()
+            },
+            &mut sink,
+        )
+        .expect("run");
+        (summary, sink)
+    };
+    // "warn": record 2 is published without its year, and a warning says why.
+    let (summary, sink) = run_with(&on_error("warn"));
+    assert_eq!(
+        summary,
+        RunSummary {
+            records_read: 3,
+            records_mapped: 3,
+            records_rejected: 0,
+            quads_written: 4,
+            warnings: 1
+        }
+    );
+    assert_eq!(
+        quads(&sink),
+        set(&[
+            "<https://data.example.tw/id/1> <http://example.com/id> \"1\"",
+            "<https://data.example.tw/id/1> <http://example.com/year> \"2023\"",
+            "<https://data.example.tw/id/2> <http://example.com/id> \"2\"",
+            "<https://data.example.tw/id/3> <http://example.com/id> \"3\"",
+        ])
+    );
+    assert!(sink.rejects.is_empty());
+    let warning = &sink.warnings[0];
+    assert_eq!(warning.position, RecordPosition::Line(3));
+    assert_eq!(warning.field.as_deref(), Some("year"));
+    assert!(
+        warning.reason.contains("<urn:jiyi:minguo>") && warning.reason.contains("乾隆十年"),
+        "{}",
+        warning.reason
+    );
+    assert!(
+        warning.to_string().contains("a.csv line 3, field year"),
+        "{warning}"
+    );
+    // "reject" (and no jiyi:onError at all) keeps RML's behaviour: the record is lost.
+    for fragment in [on_error("reject"), String::new()] {
+        let (summary, sink) = run_with(&fragment);
+        assert_eq!(
+            (
+                summary.records_rejected,
+                summary.warnings,
+                summary.quads_written
+            ),
+            (1, 0, 3)
+        );
+        assert_eq!(sink.rejects[0].position, RecordPosition::Line(3));
+    }
+    // Anything else is a mapping error naming the execution.
+    std::fs::write(&path, execution(&on_error("ignore"))).expect("write mapping");
+    let error = Mapping::from_file_with(&path, &options)
+        .expect_err("bad jiyi:onError")
+        .to_string();
+    assert!(
+        error.contains("jiyi:onError must be \"warn\" or \"reject\""),
+        "{error}"
+    );
 }
 
 fn execute_record_dedup(dir: &TempDir, mapping: &str) -> CollectingSink {

@@ -18,6 +18,11 @@ pub(crate) const QL_NS: &str = "http://semweb.mmlab.be/ns/ql#";
 pub(crate) const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 /// `rdf:langString`.
 pub(crate) const RDF_LANG_STRING: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString";
+/// Jiyi's namespace (its functions are shortened to `jiyi:…` in messages).
+pub(crate) const JIYI_NS: &str = "https://w3id.org/jiyi/ns#";
+/// `jiyi:onError` on a function execution: `"warn"` or `"reject"` (Jiyi's extension, see
+/// the crate docs; not in the RML namespace so other processors ignore it).
+pub(crate) const JIYI_ON_ERROR: &str = "https://w3id.org/jiyi/ns#onError";
 /// The XSD namespace.
 pub(crate) const XSD_NS: &str = "http://www.w3.org/2001/XMLSchema#";
 

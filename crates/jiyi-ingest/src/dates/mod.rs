@@ -9,8 +9,9 @@
 //! Modules, one job each: [`text`] (full-width and whitespace folding), [`numerals`]
 //! (Chinese and Arabic numbers), [`julian`] (Julian Day ↔ Gregorian), [`table`] (the era and
 //! month table), [`eras`] (which era a name means), [`lunar`] (era-year-month-day → days),
-//! [`parse`] (one date expression), [`spans`] (qualifiers and ranges around it), [`rml`]
-//! (the functions mappings call).
+//! [`parse`] (one date expression), [`dynasties`] (dynasty spans, periods of a dynasty, a
+//! dynasty before a Western year), [`spans`] (qualifiers and ranges around it), [`brackets`]
+//! (the cataloguer's bracketed Western year, checked), [`rml`] (the functions mappings call).
 //!
 //! Decisions (also in ARCHITECTURE.md):
 //! - Output dates are proleptic Gregorian, also before 1582, as XSD and ISO 8601 define them
@@ -26,7 +27,14 @@
 //!   where the named span ends; 以後 / 之後 begin where it begins and leave the end open.
 //!   年間 is the whole reign (its non-proleptic extent in DILA).
 //! - Recurring era names: see [`eras`] for the rule.
+//! - A dynasty names its DILA span; 早期/中期/晚期 (初, 末 …) are thirds of it, approximate; a
+//!   dynasty before a Western year only checks it (see [`dynasties`]).
+//! - A bracketed Western year after a date (`北宋熙寧五年（1072）`) must be the Gregorian
+//!   year of the span's begin or end, else an error; before a bracket a sexagenary year
+//!   (`壬子年（1372）`) is read as the bracketed year, checked (see [`brackets`]).
 
+mod brackets;
+mod dynasties;
 mod eras;
 mod julian;
 mod lunar;
@@ -225,6 +233,10 @@ pub enum DateErrorKind {
     NoSuchDate,
     /// A range that ends before it begins, or a bound that cannot be a range end.
     BadRange,
+    /// Two parts of the text disagree: a bracketed Western year that is neither the
+    /// Gregorian year of the begin nor of the end (北宋熙寧五年（1071）), a sexagenary year
+    /// that is not the bracketed year's, a Western year outside the dynasty before it.
+    Mismatch,
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use super::parse::{Single, single};
 use super::table::table;
 use super::{Calendar, DateContext, DateError, DateErrorKind, DateSpan, Qualifier, eras, text};
+use super::{brackets, dynasties};
 
 /// Longer texts are not dates; refusing them keeps the range search small.
 const MAX_CHARS: usize = 120;
@@ -34,7 +35,74 @@ pub(crate) fn normalize(input: &str, context: &DateContext) -> Result<DateSpan, 
             format!("not a date: longer than {MAX_CHARS} characters"),
         ));
     }
-    let mut rest = folded.as_str();
+    let (text, bracket) = match brackets::split(&folded) {
+        Some((text, bracket)) => (text, Some(bracket)),
+        None => (folded.as_str(), None),
+    };
+    let result = normalize_text(text, input, context);
+    let Some(bracket) = bracket else {
+        return result;
+    };
+    match result {
+        Ok(span) => brackets::check(&span, &bracket, input).map(|()| span),
+        Err(error) => match brackets::sexagenary(text, &bracket, input) {
+            Some(point) => point.map(|point| DateSpan {
+                input: input.to_owned(),
+                begin: Some(point),
+                end: Some(point),
+                calendar: Calendar::ChineseLunisolar,
+                qualifier: Some(Qualifier::Approximate),
+                era: None,
+            }),
+            None => Err(error),
+        },
+    }
+}
+
+/// A Western date after a dynasty (`北宋約1000年`, `清1900年`): the date, checked to fall
+/// within the dynasty. `None` when the text after the dynasty is not a Western year.
+fn western_after_dynasty(
+    text: &str,
+    input: &str,
+    context: &DateContext,
+) -> Option<Result<DateSpan, DateError>> {
+    let (name, rest) = dynasties::dynasty_prefix(text)?;
+    let (approximate, rest) = match strip_prefix(rest, APPROXIMATE_PREFIXES) {
+        Some(stripped) => (true, stripped),
+        None => (false, rest),
+    };
+    let western = if rest.starts_with("西元") || rest.starts_with("公元") {
+        rest.to_owned()
+    } else if rest.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("西元{rest}")
+    } else {
+        return None;
+    };
+    let mut span = match normalize_text(&western, input, context) {
+        Ok(span) if span.calendar == Calendar::Gregorian => span,
+        Ok(_) => return None,
+        Err(e) => return Some(Err(e)),
+    };
+    if let Err(e) = dynasties::check_within(
+        name,
+        span.begin.map(|p| p.year),
+        span.end.map(|p| p.year),
+        input,
+    ) {
+        return Some(Err(e));
+    }
+    if approximate {
+        span.qualifier = Some(Qualifier::Approximate);
+    }
+    Some(Ok(span))
+}
+
+/// Normalises folded text without a bracketed Western year.
+fn normalize_text(text: &str, input: &str, context: &DateContext) -> Result<DateSpan, DateError> {
+    if let Some(result) = western_after_dynasty(text, input, context) {
+        return result;
+    }
+    let mut rest = text;
     let mut qualifier = None;
     if let Some(stripped) = strip_prefix(rest, APPROXIMATE_PREFIXES) {
         rest = stripped;
@@ -60,6 +128,15 @@ pub(crate) fn normalize(input: &str, context: &DateContext) -> Result<DateSpan, 
     let (begin, end) = match single(rest, input, context, None) {
         Ok(one) => (one, one),
         Err(error) => match range(rest, input, context) {
+            // Not a reign or Western date: a dynasty or a period of one (清代, 北宋晚期).
+            None => {
+                let chars: Vec<char> = rest.chars().collect();
+                let (one, period) = dynasties::span(&chars, input).unwrap_or(Err(error))?;
+                if qualifier.is_none() {
+                    qualifier = period;
+                }
+                (one, one)
+            }
             Some(Ok(pair)) => {
                 if qualifier.is_none() {
                     qualifier = Some(Qualifier::Range);
