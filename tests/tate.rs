@@ -382,6 +382,27 @@ fn check_record(store: &Store, r: &Value, artists: &BTreeMap<String, BTreeMap<St
         "{acno} accession number"
     );
 
+    // classified_as: artwork, Tate's classification, and the AAT object type where exact.
+    let mut types = set(&["http://vocab.getty.edu/aat/300133025"]);
+    if let Some(c) = text(&r["classification"]) {
+        types.insert(format!(
+            "{BASE}id/concept/tate-classification/{}",
+            c.replace(' ', "%20").replace(',', "%2C")
+        ));
+        let aat = match c.as_str() {
+            "painting" => Some("300033618"),
+            "sculpture" => Some("300047090"),
+            "on paper, print" => Some("300041273"),
+            _ => None,
+        };
+        types.extend(aat.map(|id| format!("http://vocab.getty.edu/aat/{id}")));
+    }
+    assert_eq!(
+        one(format!("SELECT ?v WHERE {{ <{o}> <{CRM}P2_has_type> ?v }}")),
+        types,
+        "{acno} classified_as"
+    );
+
     let by_role = |roles: &[&str]| -> BTreeSet<String> {
         r["contributors"]
             .as_array()
