@@ -18,12 +18,18 @@ pub fn data() -> PathBuf {
     root().join("data")
 }
 
-/// The demo mappings, sorted.
+/// The demo mappings, sorted: those in data/mappings whose dataset is marked
+/// `jiyi:demoData true` (the Tate and data.gov.tw mappings there read `../shared` instead).
 pub fn demo_mappings() -> Vec<PathBuf> {
     let mut m: Vec<PathBuf> = std::fs::read_dir(data().join("mappings"))
         .expect("data/mappings")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "ttl"))
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .expect("read mapping")
+                .contains("jiyi:demoData true")
+        })
         .collect();
     m.sort();
     assert!(!m.is_empty(), "no demo mappings");

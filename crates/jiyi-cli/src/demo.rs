@@ -77,6 +77,13 @@ pub fn run(args: Args) -> Result<()> {
         let store = Store::open(&store_path)?;
         store.bind_base_iri(policy.base())?;
         for mapping in &mappings {
+            if !is_demo_data(mapping, &policy)? {
+                println!(
+                    "skipping {}: its dataset is not marked jiyi:demoData true (publish it with `jiyi ingest`)",
+                    mapping.display()
+                );
+                continue;
+            }
             let rejects = temp.path().join(format!(
                 "{}.rejects.jsonl",
                 mapping
@@ -93,6 +100,17 @@ pub fn run(args: Args) -> Result<()> {
         drop(temp);
         served
     })
+}
+
+/// Whether a mapping's dataset is the team's demo data (`jiyi:demoData true`). Mappings of
+/// real collections (Tate, data.gov.tw) live in the same folder but read `../shared` and take
+/// minutes, so the demo leaves them to `jiyi ingest`.
+fn is_demo_data(mapping: &Path, policy: &UriPolicy) -> Result<bool> {
+    let description = jiyi_ingest::DatasetDescription::from_mapping_file(mapping, None)?;
+    Ok(description.triples(policy)?.iter().any(|t| {
+        t.predicate.as_str() == "https://w3id.org/jiyi/ns#demoData"
+            && matches!(&t.object, Term::Literal(l) if l.value() == "true")
+    }))
 }
 
 /// Refuses to empty a folder that does not look like a store we made.
