@@ -49,7 +49,37 @@ use std::fmt;
 
 /// Normalises one date as written. Never panics, whatever the input.
 pub fn normalize(text: &str, context: &DateContext) -> Result<DateSpan, DateError> {
-    spans::normalize(text, context)
+    match expand_abbreviated_years(text) {
+        Some(Ok(expanded)) => {
+            let mut span = spans::normalize(&expanded, context)?;
+            span.input = text.to_owned();
+            Ok(span)
+        }
+        Some(Err(message)) => Err(DateError::new(text, DateErrorKind::BadRange, message)),
+        None => spans::normalize(text, context),
+    }
+}
+
+/// `1806–8` and `1806–12` (an en or em dash, then the last one or two digits of the end year)
+/// are how English catalogues abbreviate a range of years (Tate writes them so): read as
+/// `1806-1808`. Only with a dash that is not ASCII `-`, because `1806-8` is also how forms write
+/// a month; `1806–05` is a range too (a month would be written `1806-05`). `None` when `text`
+/// is not of that form.
+fn expand_abbreviated_years(text: &str) -> Option<Result<String, String>> {
+    let (start, tail) = text.trim().split_once(['–', '—'])?;
+    let (start, tail) = (start.trim(), tail.trim());
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if start.len() != 4 || !digits(start) || !(1..=2).contains(&tail.len()) || !digits(tail) {
+        return None;
+    }
+    let end = format!("{}{tail}", &start[..4 - tail.len()]);
+    Some(if end.as_str() > start {
+        Ok(format!("{start}-{end}"))
+    } else {
+        Err(format!(
+            "{text}: the abbreviated end year {end} is not after {start}"
+        ))
+    })
 }
 
 /// What the record's dataset says about its dates, for what the text leaves open.

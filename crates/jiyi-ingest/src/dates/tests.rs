@@ -116,3 +116,22 @@ fn never_panics_on_garbage() {
         let _ = normalize(&text, &DateContext::default());
     }
 }
+
+/// English catalogues (Tate) abbreviate year ranges with an en dash: `1806–8` is 1806 to
+/// 1808, not August 1806; with an ASCII hyphen `1806-08` stays a month.
+#[test]
+fn abbreviated_year_ranges_with_an_en_dash_are_ranges() {
+    let ctx = DateContext::default();
+    let span = normalize("1806–8", &ctx).expect("range");
+    assert_eq!(span.begin.map(|p| p.to_string()).as_deref(), Some("1806"));
+    assert_eq!(span.end.map(|p| p.to_string()).as_deref(), Some("1808"));
+    assert_eq!(span.input, "1806–8", "the text as written is kept");
+    let span = normalize("1806—12", &ctx).expect("range");
+    assert_eq!(span.end.map(|p| p.to_string()).as_deref(), Some("1812"));
+    let err = normalize("1897—12", &ctx).expect_err("not abbreviated across a century");
+    assert_eq!(err.kind, DateErrorKind::BadRange);
+    let month = normalize("1806-08", &ctx).expect("month");
+    assert_eq!(month.begin.map(|p| p.to_string()).as_deref(), Some("1806-08"));
+    let err = normalize("1809–8", &ctx).expect_err("ends before it begins");
+    assert_eq!(err.kind, DateErrorKind::BadRange);
+}
