@@ -107,16 +107,28 @@ pub struct Reject {
 impl fmt::Display for Reject {
     /// `objects.csv line 17, field 材質: reason (triples map <#Objects>)`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self.source.file_name().map_or_else(
-            || self.source.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        write!(f, "{name} {}", self.position)?;
-        if let Some(field) = &self.field {
-            write!(f, ", field {field}")?;
-        }
+        write_where(f, &self.source, &self.position, self.field.as_deref())?;
         write!(f, ": {} (triples map {})", self.reason, self.triples_map)
     }
+}
+
+/// `objects.csv line 17, field 材質`: where a reject or a warning is, by file name (not the
+/// steward's whole path), record position and field.
+fn write_where(
+    f: &mut fmt::Formatter<'_>,
+    source: &std::path::Path,
+    position: &RecordPosition,
+    field: Option<&str>,
+) -> fmt::Result {
+    let name = source.file_name().map_or_else(
+        || source.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    write!(f, "{name} {position}")?;
+    if let Some(field) = field {
+        write!(f, ", field {field}")?;
+    }
+    Ok(())
 }
 
 /// A term left out of a published record: a function execution with `jiyi:onError "warn"`
@@ -139,14 +151,7 @@ pub struct Warning {
 impl fmt::Display for Warning {
     /// `objects.csv line 17, field 年代: reason (triples map <#Objects>; record published)`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self.source.file_name().map_or_else(
-            || self.source.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        write!(f, "{name} {}", self.position)?;
-        if let Some(field) = &self.field {
-            write!(f, ", field {field}")?;
-        }
+        write_where(f, &self.source, &self.position, self.field.as_deref())?;
         write!(
             f,
             ": {} (triples map {}; record published without it)",

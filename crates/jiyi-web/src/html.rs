@@ -163,6 +163,20 @@ pub struct DocumentPage<'a> {
     pub rights: &'a crate::rights::DocumentRights,
 }
 
+/// The label of `node` in the page language from `triples` themselves (blank nodes and hash
+/// IRIs have no label elsewhere).
+fn label_in(triples: &[Triple], node: &NamedOrBlankNode, lang: Lang) -> Option<String> {
+    let labels: Vec<Literal> = triples
+        .iter()
+        .filter(|t| &t.subject == node && LABEL_PROPERTIES.contains(&t.predicate.as_str()))
+        .filter_map(|t| match &t.object {
+            Term::Literal(l) => Some(l.clone()),
+            _ => None,
+        })
+        .collect();
+    pick_label(&labels, lang).map(|l| l.value().to_owned())
+}
+
 fn literal_view(l: &Literal) -> ValueView {
     let datatype = (l.language().is_none()
         && l.datatype().as_str() != format!("{}string", vocab::XSD))
@@ -198,18 +212,7 @@ pub fn render_document(
             .map(|l| l.value().to_owned())
     };
     // Labels of blank nodes and hash IRIs come from the description itself.
-    let local_label = |node: &NamedOrBlankNode| -> Option<String> {
-        let labels: Vec<Literal> = page
-            .triples
-            .iter()
-            .filter(|t| &t.subject == node && LABEL_PROPERTIES.contains(&t.predicate.as_str()))
-            .filter_map(|t| match &t.object {
-                Term::Literal(l) => Some(l.clone()),
-                _ => None,
-            })
-            .collect();
-        pick_label(&labels, lang).map(|l| l.value().to_owned())
-    };
+    let local_label = |node: &NamedOrBlankNode| label_in(page.triples, node, lang);
     // Hash IRIs of this document are sections of this page: link their anchors.
     let hash_prefix = format!("{}#", page.thing.as_str());
     let term_view = |term: &Term| -> ValueView {
@@ -325,25 +328,12 @@ pub fn render_document(
         .holders
         .iter()
         .map(|h| {
-            let names: Vec<Literal> = page
-                .rights
-                .triples
-                .iter()
-                .filter(|t| &t.subject == h && LABEL_PROPERTIES.contains(&t.predicate.as_str()))
-                .filter_map(|t| match &t.object {
-                    Term::Literal(l) => Some(l.clone()),
-                    _ => None,
-                })
-                .collect();
-            pick_label(&names, lang).map_or_else(
-                || match h {
-                    NamedOrBlankNode::NamedNode(n) => {
-                        label_of(n).unwrap_or_else(|| display_iri(n.as_str()))
-                    }
-                    NamedOrBlankNode::BlankNode(b) => format!("_:{}", b.as_str()),
-                },
-                |l| l.value().to_owned(),
-            )
+            label_in(&page.rights.triples, h, lang).unwrap_or_else(|| match h {
+                NamedOrBlankNode::NamedNode(n) => {
+                    label_of(n).unwrap_or_else(|| display_iri(n.as_str()))
+                }
+                NamedOrBlankNode::BlankNode(b) => format!("_:{}", b.as_str()),
+            })
         })
         .collect();
     let formats: Vec<LinkView> = [

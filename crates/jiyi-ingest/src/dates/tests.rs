@@ -131,7 +131,10 @@ fn abbreviated_year_ranges_with_an_en_dash_are_ranges() {
     let err = normalize("1897—12", &ctx).expect_err("not abbreviated across a century");
     assert_eq!(err.kind, DateErrorKind::BadRange);
     let month = normalize("1806-08", &ctx).expect("month");
-    assert_eq!(month.begin.map(|p| p.to_string()).as_deref(), Some("1806-08"));
+    assert_eq!(
+        month.begin.map(|p| p.to_string()).as_deref(),
+        Some("1806-08")
+    );
     let err = normalize("1809–8", &ctx).expect_err("ends before it begins");
     assert_eq!(err.kind, DateErrorKind::BadRange);
 }
