@@ -45,7 +45,14 @@ pub fn run(args: Args) -> Result<()> {
         args.rejects.as_deref(),
         args.input.as_deref(),
     )?;
-    println!("{summary}");
+    // A reader that stops early (`| head`) is not an error of the ingest, which is committed.
+    use std::io::Write as _;
+    match writeln!(std::io::stdout().lock(), "{summary}") {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(e).context("writing the summary");
+        }
+        _ => {}
+    }
     Ok(())
 }
 
