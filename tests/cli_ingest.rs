@@ -16,6 +16,15 @@ fn graph_len(store: &Path, dataset: &str) -> usize {
         .expect("count")
 }
 
+/// The rows of a demo CSV in data/, by column name.
+fn demo_rows(file: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data")
+        .join(file);
+    let mut reader = csv::Reader::from_path(path).expect("csv");
+    reader.deserialize().map(|r| r.expect("row")).collect()
+}
+
 /// A small mapping whose third record produces an invalid IRI (a space in a reference used
 /// as an IRI) and must be rejected while the others are published.
 const MAPPING: &str = r#"
@@ -247,10 +256,7 @@ fn a_closed_dataset_never_reaches_the_store() {
 #[test]
 fn links_to_other_datasets_are_counted_and_published() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let read = |file: &str| -> Vec<std::collections::HashMap<String, String>> {
-        let mut reader = csv::Reader::from_path(repo.join("data").join(file)).expect("csv");
-        reader.deserialize().map(|r| r.expect("row")).collect()
-    };
+    let read = demo_rows;
     let objects = read("npm-objects.csv");
     let used = |column: &str, value: &str| objects.iter().any(|o| o[column] == value);
     let wikidata = read("period-wikidata.csv")
@@ -445,9 +451,7 @@ fn demo_dates_are_normalised_and_unreadable_ones_are_warned_about() {
 #[test]
 fn demo_images_are_digital_objects_with_their_licence() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut reader = csv::Reader::from_path(repo.join("data/npm-images.csv")).expect("csv");
-    let images: Vec<std::collections::HashMap<String, String>> =
-        reader.deserialize().map(|r| r.expect("row")).collect();
+    let images = demo_rows("npm-images.csv");
     assert!(!images.is_empty());
     let dir = tempfile::tempdir().expect("tempdir");
     let store = dir.path().join("store");
