@@ -199,7 +199,11 @@ mod tests {
         assert_eq!(p.dataset_of_graph(g.as_str()), Some("npm-objects"));
         assert_eq!(p.dataset_of_graph("urn:jiyi:staging:x"), None);
         let dumps = p.dumps_graph("npm-objects").expect("dumps graph");
-        assert_eq!(p.dataset_of_graph(dumps.as_str()), None, "never a dataset graph");
+        assert_eq!(
+            p.dataset_of_graph(dumps.as_str()),
+            None,
+            "never a dataset graph"
+        );
         assert_eq!(
             p.dump_url("npm-objects", "nq.gz").expect("url").as_str(),
             "https://data.example.tw/dumps/npm-objects.nq.gz"

@@ -729,7 +729,10 @@ impl Store {
         if planned.is_empty() && extra.is_none() {
             return Ok(ChangeSummary::default());
         }
-        let mut transaction = self.inner.start_transaction().map_err(|e| self.storage(e))?;
+        let mut transaction = self
+            .inner
+            .start_transaction()
+            .map_err(|e| self.storage(e))?;
         if let Some(extra) = extra {
             extra(&mut transaction);
         }
@@ -877,7 +880,10 @@ impl Store {
     ) -> Result<(), StoreError> {
         let graph = changes_graph();
         let marker = scope.pending_marker();
-        let mut transaction = self.inner.start_transaction().map_err(|e| self.storage(e))?;
+        let mut transaction = self
+            .inner
+            .start_transaction()
+            .map_err(|e| self.storage(e))?;
         for quad in self.inner.quads_for_pattern(
             Some(marker.as_ref().into()),
             None,
@@ -912,7 +918,10 @@ impl Store {
     pub(crate) fn clear_pending(&self, scope: &DatasetScope) -> Result<(), StoreError> {
         let graph = changes_graph();
         let marker = scope.pending_marker();
-        let mut transaction = self.inner.start_transaction().map_err(|e| self.storage(e))?;
+        let mut transaction = self
+            .inner
+            .start_transaction()
+            .map_err(|e| self.storage(e))?;
         for quad in self.inner.quads_for_pattern(
             Some(marker.as_ref().into()),
             None,
@@ -925,9 +934,7 @@ impl Store {
     }
 
     /// Reconciliations that were interrupted: (dataset name, the cause they were started with).
-    pub(crate) fn pending_reconciliations(
-        &self,
-    ) -> Result<Vec<(String, ChangeCause)>, StoreError> {
+    pub(crate) fn pending_reconciliations(&self) -> Result<Vec<(String, ChangeCause)>, StoreError> {
         let graph = changes_graph();
         let mut out = Vec::new();
         for quad in self.inner.quads_for_pattern(
@@ -959,9 +966,7 @@ impl Store {
                     run: get(iri(JIYI, "run"))?.as_ref().and_then(named),
                     time,
                     reason: get(iri(JIYI, "reason"))?.as_ref().and_then(literal_text),
-                    replaced_by: get(iri(DCTERMS, "isReplacedBy"))?
-                        .as_ref()
-                        .and_then(named),
+                    replaced_by: get(iri(DCTERMS, "isReplacedBy"))?.as_ref().and_then(named),
                 },
             ));
         }

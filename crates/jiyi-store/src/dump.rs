@@ -16,7 +16,9 @@
 //! number of the change log when the dump was taken: a harvester loads the dump, then follows the
 //! change log from the next entry.
 
-use crate::changes::{DatasetScope, date_time, hex, integer, iri, literal_text, literal_time, literal_u64};
+use crate::changes::{
+    DatasetScope, date_time, hex, integer, iri, literal_text, literal_time, literal_u64,
+};
 use crate::model::{GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use crate::{Store, StoreError};
 use flate2::Compression;
@@ -288,7 +290,10 @@ impl Store {
     fn record_dumps(&self, scope: &DatasetScope, files: &[DumpFile]) -> Result<(), StoreError> {
         let system = NamedNode::new_unchecked(DUMPS_GRAPH);
         let published = scope.dumps_graph().clone();
-        let mut transaction = self.inner.start_transaction().map_err(|e| self.storage(e))?;
+        let mut transaction = self
+            .inner
+            .start_transaction()
+            .map_err(|e| self.storage(e))?;
         for old in self.dump_records(scope.name())? {
             for quad in self.inner.quads_for_pattern(
                 Some(old.as_ref().into()),
@@ -299,9 +304,9 @@ impl Store {
                 transaction.remove(&quad.map_err(|e| self.storage(e))?);
             }
         }
-        for quad in
-            self.inner
-                .quads_for_pattern(None, None, None, Some(published.as_ref().into()))
+        for quad in self
+            .inner
+            .quads_for_pattern(None, None, None, Some(published.as_ref().into()))
         {
             transaction.remove(&quad.map_err(|e| self.storage(e))?);
         }
@@ -331,7 +336,10 @@ impl Store {
             );
             system_add(iri(JIYI, "byteSize"), integer(file.bytes).into());
             system_add(iri(VOID, "triples"), integer(file.triples).into());
-            system_add(iri(JIYI, "feedPosition"), integer(file.feed_position).into());
+            system_add(
+                iri(JIYI, "feedPosition"),
+                integer(file.feed_position).into(),
+            );
             system_add(
                 iri(PROV, "generatedAtTime"),
                 date_time(file.generated).into(),
@@ -373,7 +381,9 @@ impl Store {
             get(iri(JIYI, "hash"))?.as_ref().and_then(literal_text),
             get(iri(JIYI, "byteSize"))?.as_ref().and_then(literal_u64),
             get(iri(VOID, "triples"))?.as_ref().and_then(literal_u64),
-            get(iri(JIYI, "feedPosition"))?.as_ref().and_then(literal_u64),
+            get(iri(JIYI, "feedPosition"))?
+                .as_ref()
+                .and_then(literal_u64),
             get(iri(PROV, "generatedAtTime"))?
                 .as_ref()
                 .and_then(literal_time),
@@ -419,7 +429,10 @@ impl Store {
             }
         }
         let system = NamedNode::new_unchecked(DUMPS_GRAPH);
-        let mut transaction = self.inner.start_transaction().map_err(|e| self.storage(e))?;
+        let mut transaction = self
+            .inner
+            .start_transaction()
+            .map_err(|e| self.storage(e))?;
         for record in self.dump_records(scope.name())? {
             for quad in self.inner.quads_for_pattern(
                 Some(record.as_ref().into()),
@@ -447,15 +460,19 @@ fn distribution_triples(
 ) -> Result<Vec<crate::model::Triple>, StoreError> {
     use crate::model::Triple;
     let dataset = scope.dataset();
-    let distribution =
-        NamedNode::new_unchecked(format!("{}#dump-{}", dataset.as_str(), file.format.extension()));
+    let distribution = NamedNode::new_unchecked(format!(
+        "{}#dump-{}",
+        dataset.as_str(),
+        file.format.extension()
+    ));
     let checksum = NamedNode::new_unchecked(format!("{}-sha256", distribution.as_str()));
     let url = scope
         .policy()
         .dump_url(scope.name(), &format!("{}.gz", file.format.extension()))?;
     let (en, zh) = file.format.titles();
     let d = || distribution.clone();
-    let typed = |value: String, datatype: &str| Literal::new_typed_literal(value, iri(XSD, datatype));
+    let typed =
+        |value: String, datatype: &str| Literal::new_typed_literal(value, iri(XSD, datatype));
     let mut out = vec![
         Triple::new(dataset.clone(), iri(DCAT, "distribution"), d()),
         Triple::new(d(), iri(RDF, "type"), iri(DCAT, "Distribution")),

@@ -187,11 +187,18 @@ impl Store {
             let closure = self.closure_in_graph(scope, thing.as_ref(), staging, false)?;
             if !closure.is_empty() {
                 found += 1;
-                removals.extend(closure.into_iter().map(|t| t.in_graph(staging.into_owned())));
+                removals.extend(
+                    closure
+                        .into_iter()
+                        .map(|t| t.in_graph(staging.into_owned())),
+                );
             }
         }
         if !removals.is_empty() {
-            let mut transaction = self.inner.start_transaction().map_err(|e| self.storage(e))?;
+            let mut transaction = self
+                .inner
+                .start_transaction()
+                .map_err(|e| self.storage(e))?;
             for quad in &removals {
                 transaction.remove(quad);
             }
@@ -207,7 +214,12 @@ impl Store {
         let mut count = 0;
         for quad in self.inner.quads_for_pattern(None, None, None, Some(from)) {
             let quad = quad.map_err(|e| self.storage(e))?;
-            batch.push(Quad::new(quad.subject, quad.predicate, quad.object, to.into_owned()));
+            batch.push(Quad::new(
+                quad.subject,
+                quad.predicate,
+                quad.object,
+                to.into_owned(),
+            ));
             count += 1;
             if batch.len() >= BATCH {
                 loader
@@ -293,13 +305,18 @@ impl GraphReplacement<'_> {
         }
         self.loader.commit().map_err(|e| store.storage(e))?;
         let staging = staging_of(&self.load_into, &self.target)?;
-        let result = commit_staged(store, &scope, cause, self.target.as_ref(), staging.as_ref().into());
+        let result = commit_staged(
+            store,
+            &scope,
+            cause,
+            self.target.as_ref(),
+            staging.as_ref().into(),
+        );
         let dropped = store.drop_graph(staging.as_ref());
         let commit = result?;
         dropped?;
         Ok(commit)
     }
-
 }
 
 fn staging_of(load_into: &GraphName, target: &GraphName) -> Result<NamedNode, StoreError> {
@@ -359,7 +376,10 @@ fn commit_staged(
     }
     let owners = store.owners_of(scope, staging, touched)?;
     let planned = store.plan_changes(scope, staging, owners)?;
-    let mut transaction = store.inner.start_transaction().map_err(|e| store.storage(e))?;
+    let mut transaction = store
+        .inner
+        .start_transaction()
+        .map_err(|e| store.storage(e))?;
     let stored = write_difference(&mut transaction, target, &diff);
     let changes = store.record(&mut transaction, scope, cause, &planned)?;
     transaction.commit().map_err(|e| store.storage(e))?;
@@ -452,7 +472,10 @@ fn apply(
             removed: 0,
         });
     }
-    let mut transaction = store.inner.start_transaction().map_err(|e| store.storage(e))?;
+    let mut transaction = store
+        .inner
+        .start_transaction()
+        .map_err(|e| store.storage(e))?;
     let report = write_difference(&mut transaction, target, &diff);
     transaction.commit().map_err(|e| store.storage(e))?;
     Ok(report)

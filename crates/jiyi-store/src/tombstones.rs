@@ -27,9 +27,7 @@ use crate::changes::{
     ChangeCause, ChangeKind, ChangeSummary, DatasetScope, Planned, STATE_PREFIX, date_time, iri,
     literal_text, literal_time, literal_u64, named,
 };
-use crate::model::{
-    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
-};
+use crate::model::{GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use crate::{Store, StoreError};
 use jiyi_model::UriPolicy;
 use jiyi_model::vocab::{DCTERMS, JIYI, PROV};
@@ -128,10 +126,7 @@ pub(crate) fn open_tombstone(
         iri(JIYI, "sequence"),
         crate::changes::integer(sequence).into(),
     );
-    add(
-        iri(PROV, "invalidatedAtTime"),
-        date_time(cause.time).into(),
-    );
+    add(iri(PROV, "invalidatedAtTime"), date_time(cause.time).into());
     add(
         iri(JIYI, "reason"),
         Literal::new_simple_literal(cause.deletion_reason()).into(),
@@ -156,7 +151,10 @@ pub(crate) fn end_tombstones(
     let graph = tombstones_graph();
     for node in store.tombstone_nodes(thing.as_ref())? {
         let tombstone = store.read_tombstone(&node)?;
-        if tombstone.as_ref().is_some_and(|(t, open)| *open && t.dataset == dataset) {
+        if tombstone
+            .as_ref()
+            .is_some_and(|(t, open)| *open && t.dataset == dataset)
+        {
             transaction.insert(&Quad::new(
                 node.clone(),
                 iri(JIYI, "endedBy"),
@@ -302,7 +300,10 @@ impl Store {
                 return Ok(ThingWithdrawal::KeptOut);
             }
             let graph = tombstones_graph();
-            let mut transaction = self.inner.start_transaction().map_err(|e| self.storage(e))?;
+            let mut transaction = self
+                .inner
+                .start_transaction()
+                .map_err(|e| self.storage(e))?;
             for tombstone in &open {
                 let node =
                     NamedNode::new_unchecked(format!("{TOMBSTONE_PREFIX}{}", tombstone.sequence));
@@ -431,7 +432,10 @@ impl Store {
 
     fn write_withdrawal(&self, subject: NamedNode, cause: &ChangeCause) -> Result<(), StoreError> {
         let graph = withdrawals_graph();
-        let mut transaction = self.inner.start_transaction().map_err(|e| self.storage(e))?;
+        let mut transaction = self
+            .inner
+            .start_transaction()
+            .map_err(|e| self.storage(e))?;
         for quad in self.inner.quads_for_pattern(
             Some(subject.as_ref().into()),
             None,
@@ -483,7 +487,10 @@ impl Store {
         if quads.is_empty() {
             return Ok(false);
         }
-        let mut transaction = self.inner.start_transaction().map_err(|e| self.storage(e))?;
+        let mut transaction = self
+            .inner
+            .start_transaction()
+            .map_err(|e| self.storage(e))?;
         for quad in &quads {
             transaction.remove(quad);
         }
@@ -507,7 +514,10 @@ impl Store {
             if batch.is_empty() {
                 break;
             }
-            let mut transaction = self.inner.start_transaction().map_err(|e| self.storage(e))?;
+            let mut transaction = self
+                .inner
+                .start_transaction()
+                .map_err(|e| self.storage(e))?;
             for quad in &batch {
                 transaction.remove(quad);
             }

@@ -42,7 +42,11 @@ fn content(run: u32, objects: &[(&str, &str)], blank: &str) -> Vec<Triple> {
         ),
         Triple::new(run_iri, p("recordsRead"), lit(&run.to_string())),
         // Not a resource of ours: changes here are applied but logged for no one.
-        Triple::new(NamedNode::new_unchecked("http://vocab.example/c"), p("label"), lit("c")),
+        Triple::new(
+            NamedNode::new_unchecked("http://vocab.example/c"),
+            p("label"),
+            lit("c"),
+        ),
     ];
     for (key, title) in objects {
         let thing = n(&format!("id/object/{key}"));
@@ -97,10 +101,21 @@ fn runs_are_logged_by_resource_and_provenance_alone_is_no_change() {
             .into_iter()
             .map(|t| (ChangeKind::Created, t.to_owned()))
             .collect();
-    assert_eq!(logged, expected, "one creation per resource; no run, no hash IRI");
+    assert_eq!(
+        logged, expected,
+        "one creation per resource; no run, no hash IRI"
+    );
     assert_eq!(first.changes.created, 4);
     assert_eq!(store.last_sequence().expect("last"), 4);
-    assert_eq!(store.changes(1, 2).expect("page").iter().map(|c| c.sequence).collect::<Vec<_>>(), vec![2, 3]);
+    assert_eq!(
+        store
+            .changes(1, 2)
+            .expect("page")
+            .iter()
+            .map(|c| c.sequence)
+            .collect::<Vec<_>>(),
+        vec![2, 3]
+    );
     assert!(store.changes(4, 10).expect("past the end").is_empty());
 
     // Same content, new run: nothing is written, not even the new provenance.
@@ -127,11 +142,22 @@ fn runs_are_logged_by_resource_and_provenance_alone_is_no_change() {
     let mut edited = content(4, &[("a", "A"), ("b", "B")], "y");
     for t in &mut edited {
         if t.object == lit("b-year").into() {
-            *t = Triple::new(t.subject.clone(), t.predicate.clone(), lit("b-year, revised"));
+            *t = Triple::new(
+                t.subject.clone(),
+                t.predicate.clone(),
+                lit("b-year, revised"),
+            );
         }
     }
     let commit = load(&store, 4, edited).expect("edit");
-    assert_eq!((commit.changes.updated, commit.changes.deleted, commit.changes.created), (1, 1, 0));
+    assert_eq!(
+        (
+            commit.changes.updated,
+            commit.changes.deleted,
+            commit.changes.created
+        ),
+        (1, 1, 0)
+    );
     assert_eq!(
         kinds(&store, 4),
         vec![
@@ -147,8 +173,12 @@ fn runs_are_logged_by_resource_and_provenance_alone_is_no_change() {
     assert!(!store.is_live(c.as_ref()).expect("live"));
 
     // It comes back: created, tombstone ended (kept as history, no longer open).
-    let back = load(&store, 5, content(5, &[("a", "A"), ("b", "B"), ("c", "C")], "y"))
-        .expect("back");
+    let back = load(
+        &store,
+        5,
+        content(5, &[("a", "A"), ("b", "B"), ("c", "C")], "y"),
+    )
+    .expect("back");
     assert_eq!(back.changes.created, 1);
     assert!(store.tombstone(c.as_ref()).expect("t").is_none());
     assert!(store.open_tombstones(c.as_ref()).expect("t").is_empty());
@@ -167,9 +197,16 @@ fn withdrawals_take_things_and_datasets_down_with_their_reason() {
 
     let b = n("id/object/b");
     let outcome = store
-        .withdraw_thing(&policy, b.as_ref(), "duplicate of a", Some(n("id/object/a")))
+        .withdraw_thing(
+            &policy,
+            b.as_ref(),
+            "duplicate of a",
+            Some(n("id/object/a")),
+        )
         .expect("withdraw");
-    assert!(matches!(outcome, ThingWithdrawal::TakenDown { ref datasets, .. } if datasets == &["d".to_owned()]));
+    assert!(
+        matches!(outcome, ThingWithdrawal::TakenDown { ref datasets, .. } if datasets == &["d".to_owned()])
+    );
     assert!(store.describe(b.as_ref()).expect("describe").is_none());
     // Its blank node and hash IRI went with it.
     assert!(
@@ -193,25 +230,37 @@ fn withdrawals_take_things_and_datasets_down_with_their_reason() {
             .expect("restate"),
         ThingWithdrawal::Restated { tombstones: 1 }
     );
-    assert_eq!(store.tombstone(b.as_ref()).expect("t").expect("t").reason, "merged into a");
+    assert_eq!(
+        store.tombstone(b.as_ref()).expect("t").expect("t").reason,
+        "merged into a"
+    );
     assert!(store.restore_thing(b.as_ref()).expect("restore"));
     let back = load(&store, 3, content(3, &objects, "x")).expect("back");
     assert_eq!(back.changes.created, 1);
 
     // The whole dataset.
     let last = store.last_sequence().expect("last");
-    let summary = store.withdraw_dataset(&scope(), "rights withdrawn").expect("withdraw");
+    let summary = store
+        .withdraw_dataset(&scope(), "rights withdrawn")
+        .expect("withdraw");
     assert_eq!(summary.deleted, 3, "dataset node, a, b");
     assert!(store.published_graphs().expect("graphs").is_empty());
     for change in store.changes(last, usize::MAX).expect("log") {
         assert_eq!(change.reason.as_deref(), Some("rights withdrawn"));
     }
     let refused = load(&store, 4, content(4, &objects, "x"));
-    assert!(matches!(refused, Err(StoreError::DatasetWithdrawn { ref reason, .. }) if reason == "rights withdrawn"));
+    assert!(
+        matches!(refused, Err(StoreError::DatasetWithdrawn { ref reason, .. }) if reason == "rights withdrawn")
+    );
     assert!(store.restore_dataset("d").expect("restore"));
     let republished = load(&store, 5, content(5, &objects, "x")).expect("republished");
     assert_eq!(republished.changes.created, 3);
-    assert!(store.tombstone(n("id/object/a").as_ref()).expect("t").is_none());
+    assert!(
+        store
+            .tombstone(n("id/object/a").as_ref())
+            .expect("t")
+            .is_none()
+    );
 }
 
 #[test]
@@ -228,7 +277,11 @@ fn a_graph_loaded_before_the_change_log_is_reconciled_first() {
     assert_eq!(store.last_sequence().expect("last"), 0);
     let commit = load(&store, 2, content(2, &[("a", "A"), ("b", "B")], "x")).expect("load");
     assert_eq!(commit.changes.created, 1, "only b is new in this run");
-    assert_eq!(store.last_sequence().expect("last"), 3, "dataset and a were reconciled first");
+    assert_eq!(
+        store.last_sequence().expect("last"),
+        3,
+        "dataset and a were reconciled first"
+    );
     // Reconciling again logs nothing.
     let again = store
         .reconcile_changes(&scope(), &ChangeCause::steward("check", None))
@@ -246,14 +299,20 @@ fn dumps_are_written_atomically_and_identically_for_identical_content() {
     assert_eq!(first.len(), 2);
     let nq = &first[0];
     assert_eq!(nq.format, DumpFormat::NQuads);
-    assert_eq!(nq.triples as usize, store.graph_len(scope().graph()).expect("len"));
+    assert_eq!(
+        nq.triples as usize,
+        store.graph_len(scope().graph()).expect("len")
+    );
     assert_eq!(nq.feed_position, store.last_sequence().expect("last"));
     let mut text = String::new();
     flate2::read::GzDecoder::new(std::fs::File::open(&nq.path).expect("open"))
         .read_to_string(&mut text)
         .expect("gunzip");
     assert_eq!(text.lines().count() as u64, nq.triples);
-    assert!(text.lines().all(|l| l.ends_with(&format!("<{BASE}graph/d> ."))));
+    assert!(
+        text.lines()
+            .all(|l| l.ends_with(&format!("<{BASE}graph/d> .")))
+    );
     // No temporary file is left next to the dumps.
     let names: Vec<String> = std::fs::read_dir(store.dumps_dir())
         .expect("dir")
@@ -269,6 +328,9 @@ fn dumps_are_written_atomically_and_identically_for_identical_content() {
     );
     // A file that is not the recorded one is not offered.
     std::fs::write(&second[1].path, b"tampered").expect("write");
-    assert_eq!(store.dump_file("d", DumpFormat::Turtle).expect("record"), None);
+    assert_eq!(
+        store.dump_file("d", DumpFormat::Turtle).expect("record"),
+        None
+    );
     assert!(!store.dumps_current(&scope()).expect("current"));
 }
