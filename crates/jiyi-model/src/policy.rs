@@ -108,14 +108,6 @@ impl UriPolicy {
         format!("{}id/run/", self.base)
     }
 
-    /// The published graph that holds a dataset's dump distributions
-    /// (`{base}graph/{name}/dumps`). It is kept apart from the dataset graph because a dump
-    /// cannot contain its own checksum; the `/` keeps it from ever naming a dataset.
-    pub fn dumps_graph(&self, name: &str) -> Result<NamedNode, ModelError> {
-        check_dataset_name(name)?;
-        self.named_node(format!("{}graph/{name}/dumps", self.base))
-    }
-
     /// The download URL of a dataset dump, `{base}dumps/{name}.{extension}` (e.g. `nq.gz`).
     pub fn dump_url(&self, name: &str, extension: &str) -> Result<NamedNode, ModelError> {
         check_dataset_name(name)?;
@@ -198,12 +190,6 @@ mod tests {
         assert_eq!(g.as_str(), "https://data.example.tw/graph/npm-objects");
         assert_eq!(p.dataset_of_graph(g.as_str()), Some("npm-objects"));
         assert_eq!(p.dataset_of_graph("urn:jiyi:staging:x"), None);
-        let dumps = p.dumps_graph("npm-objects").expect("dumps graph");
-        assert_eq!(
-            p.dataset_of_graph(dumps.as_str()),
-            None,
-            "never a dataset graph"
-        );
         assert_eq!(
             p.dump_url("npm-objects", "nq.gz").expect("url").as_str(),
             "https://data.example.tw/dumps/npm-objects.nq.gz"

@@ -20,8 +20,8 @@
 //!   (dense, starting at 1, never reused: a feed pages by point lookups of N), the kind
 //!   (`as:Create`, `as:Update`, `as:Delete`), `as:object` (the thing), `jiyi:dataset`,
 //!   `as:published` (time), `jiyi:run`, `jiyi:hash` (of the new version), `jiyi:reason` and
-//!   `dcterms:isReplacedBy` (deletions); the counter `jiyi:lastSequence`; markers of
-//!   reconciliations in progress (`urn:jiyi:pending:NAME`).
+//!   `dcterms:isReplacedBy` (deletions); the counter `jiyi:lastSequence`.
+//! * `urn:jiyi:pending`: markers of reconciliations in progress (`urn:jiyi:pending:NAME`).
 //! * `urn:jiyi:state:NAME`: `<thing> jiyi:hash "…"; jiyi:sequence N` for each live resource.
 //!
 //! Entries, state and the graph change they describe are written in one transaction when a
@@ -50,6 +50,7 @@ pub(crate) const CHANGES_GRAPH: &str = "urn:jiyi:changes";
 pub(crate) const STATE_PREFIX: &str = "urn:jiyi:state:";
 const ENTRY_PREFIX: &str = "urn:jiyi:change:";
 const PENDING_PREFIX: &str = "urn:jiyi:pending:";
+const PENDING_GRAPH: &str = "urn:jiyi:pending";
 /// ActivityStreams 2.0: the event types LDES feeds commonly use for members.
 pub(crate) const AS: &str = "https://www.w3.org/ns/activitystreams#";
 /// A reconciliation writes its entries in transactions of at most this many changes, so a first
@@ -110,7 +111,6 @@ pub struct DatasetScope {
     name: String,
     graph: NamedNode,
     dataset: NamedNode,
-    dumps_graph: NamedNode,
     things: String,
     runs: String,
     policy: UriPolicy,
@@ -123,7 +123,6 @@ impl DatasetScope {
             name: name.to_owned(),
             graph: policy.dataset_graph(name)?,
             dataset: policy.dataset(name)?,
-            dumps_graph: policy.dumps_graph(name)?,
             things: policy.things_prefix(),
             runs: policy.runs_prefix(),
             policy: policy.clone(),
@@ -143,11 +142,6 @@ impl DatasetScope {
     /// The dataset as a thing (`{base}id/dataset/NAME`, a `dcat:Dataset`).
     pub fn dataset(&self) -> &NamedNode {
         &self.dataset
-    }
-
-    /// The published graph holding the dataset's dump distributions.
-    pub fn dumps_graph(&self) -> &NamedNode {
-        &self.dumps_graph
     }
 
     /// The URI policy the scope was built with.
@@ -878,7 +872,7 @@ impl Store {
         scope: &DatasetScope,
         cause: &ChangeCause,
     ) -> Result<(), StoreError> {
-        let graph = changes_graph();
+        let graph = pending_graph();
         let marker = scope.pending_marker();
         let mut transaction = self
             .inner
@@ -916,7 +910,7 @@ impl Store {
     }
 
     pub(crate) fn clear_pending(&self, scope: &DatasetScope) -> Result<(), StoreError> {
-        let graph = changes_graph();
+        let graph = pending_graph();
         let marker = scope.pending_marker();
         let mut transaction = self
             .inner
@@ -935,7 +929,7 @@ impl Store {
 
     /// Reconciliations that were interrupted: (dataset name, the cause they were started with).
     pub(crate) fn pending_reconciliations(&self) -> Result<Vec<(String, ChangeCause)>, StoreError> {
-        let graph = changes_graph();
+        let graph = pending_graph();
         let mut out = Vec::new();
         for quad in self.inner.quads_for_pattern(
             None,
@@ -1000,6 +994,12 @@ impl Store {
             .map(|q| q.map(|q| q.object))
             .map_err(|e| self.storage(e))
     }
+}
+
+/// Markers of reconciliations in progress, one per dataset (kept apart from the entries so
+/// finding them at every open costs nothing).
+fn pending_graph() -> NamedNode {
+    NamedNode::new_unchecked(PENDING_GRAPH)
 }
 
 pub(crate) fn changes_graph() -> NamedNode {

@@ -10,8 +10,8 @@
 //! [`Store::publish_dumps`] writes `{store}/dumps/{name}.nq.gz` and `{name}.ttl.gz` atomically
 //! (a temporary file renamed over the old one, so a reader never sees half a dump), records
 //! SHA-256, size, triple count and the change-log position they correspond to in the system graph
-//! `urn:jiyi:dumps`, and publishes the same facts as `dcat:Distribution`s of the dataset in the
-//! published graph `{base}graph/{name}/dumps` — apart from the dataset graph, because a dump
+//! `urn:jiyi:dumps`, and publishes the same facts as `dcat:Distribution`s of the dataset in
+//! [`DISTRIBUTIONS_GRAPH`] — apart from the dataset graph, because a dump
 //! cannot contain its own checksum. The position (`jiyi:feedPosition`) is the last sequence
 //! number of the change log when the dump was taken: a harvester loads the dump, then follows the
 //! change log from the next entry.
@@ -32,6 +32,10 @@ use std::path::{Path, PathBuf};
 
 /// System graph recording the dumps that are on disk.
 pub(crate) const DUMPS_GRAPH: &str = "urn:jiyi:dumps";
+/// The dumps' `dcat:Distribution`s, published through dataset descriptions and the SPARQL
+/// union default graph, but never listed as a named graph: code that enumerates dataset graphs
+/// never meets it, and no dataset name can collide with it.
+pub const DISTRIBUTIONS_GRAPH: &str = "urn:jiyi:distributions";
 const DUMP_PREFIX: &str = "urn:jiyi:dump:";
 const SPDX: &str = "http://spdx.org/rdf/terms#";
 /// IANA media types as IRIs, the form DCAT 3 and Jiyi's shapes expect for `dcat:mediaType`.
@@ -289,7 +293,7 @@ impl Store {
     /// transaction.
     fn record_dumps(&self, scope: &DatasetScope, files: &[DumpFile]) -> Result<(), StoreError> {
         let system = NamedNode::new_unchecked(DUMPS_GRAPH);
-        let published = scope.dumps_graph().clone();
+        let published = NamedNode::new_unchecked(DISTRIBUTIONS_GRAPH);
         let mut transaction = self
             .inner
             .start_transaction()
@@ -304,11 +308,8 @@ impl Store {
                 transaction.remove(&quad.map_err(|e| self.storage(e))?);
             }
         }
-        for quad in self
-            .inner
-            .quads_for_pattern(None, None, None, Some(published.as_ref().into()))
-        {
-            transaction.remove(&quad.map_err(|e| self.storage(e))?);
+        for quad in self.distribution_quads(scope)? {
+            transaction.remove(&quad);
         }
         let licences: Vec<Term> = self
             .inner
@@ -443,16 +444,58 @@ impl Store {
                 transaction.remove(&quad.map_err(|e| self.storage(e))?);
             }
         }
-        transaction.commit().map_err(|e| self.storage(e))?;
-        self.remove_graph_in_batches(scope.dumps_graph().as_ref())
+        for quad in self.distribution_quads(scope)? {
+            transaction.remove(&quad);
+        }
+        transaction.commit().map_err(|e| self.storage(e))
     }
+
+    /// The published distribution triples of one dataset: the dataset's `dcat:distribution`
+    /// links to its dumps and everything about each dump (`{dataset}#dump-…`).
+    fn distribution_quads(&self, scope: &DatasetScope) -> Result<Vec<Quad>, StoreError> {
+        let graph = NamedNode::new_unchecked(DISTRIBUTIONS_GRAPH);
+        let mut out = Vec::new();
+        for format in DumpFormat::ALL {
+            let distribution = distribution_node(scope, format);
+            let checksum = checksum_node(&distribution);
+            for subject in [distribution.clone(), checksum] {
+                for quad in self.inner.quads_for_pattern(
+                    Some(subject.as_ref().into()),
+                    None,
+                    None,
+                    Some(graph.as_ref().into()),
+                ) {
+                    out.push(quad.map_err(|e| self.storage(e))?);
+                }
+            }
+            out.push(Quad::new(
+                scope.dataset().clone(),
+                iri(DCAT, "distribution"),
+                distribution,
+                graph.clone(),
+            ));
+        }
+        Ok(out)
+    }
+}
+
+fn distribution_node(scope: &DatasetScope, format: DumpFormat) -> NamedNode {
+    NamedNode::new_unchecked(format!(
+        "{}#dump-{}",
+        scope.dataset().as_str(),
+        format.extension()
+    ))
+}
+
+fn checksum_node(distribution: &NamedNode) -> NamedNode {
+    NamedNode::new_unchecked(format!("{}-sha256", distribution.as_str()))
 }
 
 fn record_node(name: &str, format: DumpFormat) -> NamedNode {
     NamedNode::new_unchecked(format!("{DUMP_PREFIX}{}", format.file_name(name)))
 }
 
-/// The DCAT description of one dump file, as published in `{base}graph/{name}/dumps`.
+/// The DCAT description of one dump file, as published in [`DISTRIBUTIONS_GRAPH`].
 fn distribution_triples(
     scope: &DatasetScope,
     file: &DumpFile,
@@ -460,12 +503,8 @@ fn distribution_triples(
 ) -> Result<Vec<crate::model::Triple>, StoreError> {
     use crate::model::Triple;
     let dataset = scope.dataset();
-    let distribution = NamedNode::new_unchecked(format!(
-        "{}#dump-{}",
-        dataset.as_str(),
-        file.format.extension()
-    ));
-    let checksum = NamedNode::new_unchecked(format!("{}-sha256", distribution.as_str()));
+    let distribution = distribution_node(scope, file.format);
+    let checksum = checksum_node(&distribution);
     let url = scope
         .policy()
         .dump_url(scope.name(), &format!("{}.gz", file.format.extension()))?;

@@ -28,7 +28,7 @@ pub use changes::{
     canonical_hash,
 };
 pub use describe::Description;
-pub use dump::{DumpFile, DumpFormat};
+pub use dump::{DISTRIBUTIONS_GRAPH, DumpFile, DumpFormat};
 pub use error::StoreError;
 pub use query::{
     GraphStream, Query, QueryAnswer, QueryCancel, QueryForm, QueryRequest, SolutionStream,
