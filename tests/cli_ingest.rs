@@ -438,3 +438,64 @@ fn demo_dates_are_normalised_and_unreadable_ones_are_warned_about() {
         );
     }
 }
+
+/// Images as Linked Art represents them: object → Visual Item (P138i) → Digital Object
+/// (la:digitally_shown_by) with its format, access point and the image's own licence, plus
+/// schema:image for simple consumers. Expected values come from data/npm-images.csv.
+#[test]
+fn demo_images_are_digital_objects_with_their_licence() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut reader = csv::Reader::from_path(repo.join("data/npm-images.csv")).expect("csv");
+    let images: Vec<std::collections::HashMap<String, String>> =
+        reader.deserialize().map(|r| r.expect("row")).collect();
+    assert!(!images.is_empty());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let summary = ingest(
+        &repo.join("data/mappings/npm-objects.rml.ttl"),
+        &store,
+        BASE,
+        &dir.path().join("r.jsonl"),
+    );
+    assert!(summary.contains(" 0 rejected"), "{summary}");
+    let s = Store::open(&store).expect("open");
+    let graph = NamedNode::new_unchecked(format!("{BASE}graph/npm-objects"));
+    let triples: std::collections::HashSet<String> = s
+        .graph_triples(graph.as_ref())
+        .map(|t| t.expect("triple").to_string())
+        .collect();
+    let has = |t: String| assert!(triples.contains(&t), "missing {t}");
+    for image in &images {
+        let object = format!("<{BASE}id/object/{}>", image["識別碼"]);
+        let visual = format!(
+            "<{BASE}id/object/{}#image-{}>",
+            image["識別碼"], image["序號"]
+        );
+        let file = format!(
+            "<{BASE}id/object/{}#image-{}-file>",
+            image["識別碼"], image["序號"]
+        );
+        let url = format!("<{}>", image["影像網址"]);
+        has(format!(
+            "{object} <http://www.cidoc-crm.org/cidoc-crm/P138i_has_representation> {visual}"
+        ));
+        has(format!("{object} <https://schema.org/image> {url}"));
+        has(format!(
+            "{visual} <https://linked.art/ns/terms/digitally_shown_by> {file}"
+        ));
+        has(format!(
+            "{file} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.ics.forth.gr/isl/CRMdig/D1_Digital_Object>"
+        ));
+        has(format!(
+            "{file} <https://linked.art/ns/terms/access_point> {url}"
+        ));
+        has(format!(
+            "{file} <http://purl.org/dc/terms/license> <{}>",
+            image["授權"]
+        ));
+        has(format!(
+            "{file} <http://purl.org/dc/elements/1.1/format> \"{}\"",
+            image["媒體類型"]
+        ));
+    }
+}

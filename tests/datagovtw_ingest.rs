@@ -180,7 +180,10 @@ fn check_record(store: &Store, record: &serde_json::Value) {
             &iri,
             "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
         ),
-        BTreeSet::from([format!("<{}>", dcat("Dataset"))])
+        BTreeSet::from([
+            format!("<{}>", dcat("Dataset")),
+            "<https://schema.org/Dataset>".to_owned()
+        ])
     );
     assert_eq!(
         values(store, &iri, &dcterms("title")),
@@ -441,6 +444,7 @@ fn the_shapes_catch_what_the_mapping_must_not_produce() {
     std::fs::write(
         &nt,
         "<https://data.example.tw/id/dataset-record/data.gov.tw/1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/dcat#Dataset> .\n\
+         <https://data.example.tw/id/dataset-record/data.gov.tw/1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://schema.org/Dataset> .\n\
          <https://data.example.tw/id/dataset-record/data.gov.tw/1> <http://www.w3.org/ns/dcat#landingPage> <https://data.gov.tw/dataset/1> .\n\
          <https://data.example.tw/id/dataset-record/data.gov.tw/1> <http://purl.org/dc/terms/identifier> \"1\" .\n\
          <https://data.example.tw/id/dataset-record/data.gov.tw/1> <http://purl.org/dc/terms/title> \"一\"@zh-hant .\n\
