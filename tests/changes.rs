@@ -33,13 +33,13 @@ impl Copy {
         std::fs::create_dir(&mappings).expect("mkdir");
         let mapping = mappings.join("npm-objects.rml.ttl");
         std::fs::copy(data().join("mappings/npm-objects.rml.ttl"), &mapping).expect("mapping");
-        for csv in [
-            "npm-objects.csv",
-            "npm-creators.csv",
-            "period-wikidata.csv",
-            "material-aat.csv",
-        ] {
-            std::fs::copy(data().join(csv), dir.path().join(csv)).expect("csv");
+        // Every CSV beside the mappings: the objects' mapping reads several of them.
+        for entry in std::fs::read_dir(data()).expect("data/") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                std::fs::copy(&path, dir.path().join(path.file_name().expect("name")))
+                    .expect("csv");
+            }
         }
         let store = dir.path().join("store");
         Self {

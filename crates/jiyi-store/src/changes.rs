@@ -34,7 +34,7 @@ use crate::model::{
     GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
     Term, TermRef, Triple,
 };
-use crate::tombstones::{TOMBSTONES_GRAPH, end_tombstones, open_tombstone};
+use crate::tombstones::{ending_quads, tombstone_quads};
 use crate::{Store, StoreError};
 use jiyi_model::UriPolicy;
 use jiyi_model::vocab::{DCTERMS, JIYI, PROV, RDF, XSD};
@@ -287,6 +287,14 @@ impl ChangeSummary {
     /// Whether nothing was logged.
     pub fn is_empty(&self) -> bool {
         self.created + self.updated + self.deleted == 0
+    }
+
+    fn count(&mut self, kind: ChangeKind) {
+        match kind {
+            ChangeKind::Created => self.created += 1,
+            ChangeKind::Updated => self.updated += 1,
+            ChangeKind::Deleted => self.deleted += 1,
+        }
     }
 
     fn add(&mut self, other: Self) {
@@ -650,6 +658,15 @@ impl Store {
         cause: &ChangeCause,
     ) -> Result<ChangeSummary, StoreError> {
         let graph: GraphNameRef<'_> = scope.graph.as_ref().into();
+        let state = scope.state_graph();
+        if self
+            .inner
+            .quads_for_pattern(None, None, None, Some(state.as_ref().into()))
+            .next()
+            .is_none()
+        {
+            return self.reconcile_by_bulk_load(scope, cause);
+        }
         let mut summary = ChangeSummary::default();
         let mut planned = Vec::new();
         let mut in_chunk: HashSet<NamedNode> = HashSet::new();
@@ -748,118 +765,186 @@ impl Store {
         if planned.is_empty() {
             return Ok(summary);
         }
-        let graph = changes_graph();
-        let state = scope.state_graph();
-        let tombstones = NamedNode::new_unchecked(TOMBSTONES_GRAPH);
         let last = self.last_sequence()?;
         let mut sequence = last;
         for change in planned {
             sequence += 1;
-            let entry = NamedNode::new_unchecked(format!("{ENTRY_PREFIX}{sequence}"));
-            let mut add = |p: NamedNode, o: Term, g: &NamedNode| {
-                transaction.insert(&Quad::new(entry.clone(), p, o, g.clone()));
-            };
-            add(iri(JIYI, "sequence"), integer(sequence).into(), &graph);
-            add(iri(RDF, "type"), change.kind.activity_type().into(), &graph);
-            add(iri(AS, "object"), change.thing.clone().into(), &graph);
+            let (insert, remove) = self.change_quads(scope, cause, change, sequence)?;
+            for quad in &remove {
+                transaction.remove(quad);
+            }
+            for quad in &insert {
+                transaction.insert(quad);
+            }
+            summary.count(change.kind);
+        }
+        let (insert, remove) = counter_quads(last, sequence);
+        for quad in &remove {
+            transaction.remove(quad);
+        }
+        for quad in &insert {
+            transaction.insert(quad);
+        }
+        summary.first_sequence = Some(last + 1);
+        summary.last_sequence = Some(sequence);
+        Ok(summary)
+    }
+
+    /// What logging `change` as entry `sequence` inserts and removes: the entry, the resource's
+    /// state, and its tombstone (opened for a deletion, ended for a creation).
+    fn change_quads(
+        &self,
+        scope: &DatasetScope,
+        cause: &ChangeCause,
+        change: &Planned,
+        sequence: u64,
+    ) -> Result<(Vec<Quad>, Vec<Quad>), StoreError> {
+        let graph = changes_graph();
+        let state = scope.state_graph();
+        let entry = NamedNode::new_unchecked(format!("{ENTRY_PREFIX}{sequence}"));
+        let mut insert = Vec::new();
+        let mut add = |p: NamedNode, o: Term| {
+            insert.push(Quad::new(entry.clone(), p, o, graph.clone()));
+        };
+        add(iri(JIYI, "sequence"), integer(sequence).into());
+        add(iri(RDF, "type"), change.kind.activity_type().into());
+        add(iri(AS, "object"), change.thing.clone().into());
+        add(
+            iri(JIYI, "dataset"),
+            Literal::new_simple_literal(&scope.name).into(),
+        );
+        add(iri(AS, "published"), date_time(cause.time).into());
+        if let Some(run) = &cause.run {
+            add(iri(JIYI, "run"), run.clone().into());
+        }
+        if let Some(hash) = &change.hash {
+            add(iri(JIYI, "hash"), Literal::new_simple_literal(hash).into());
+        }
+        if change.kind == ChangeKind::Deleted {
             add(
-                iri(JIYI, "dataset"),
-                Literal::new_simple_literal(&scope.name).into(),
-                &graph,
+                iri(JIYI, "reason"),
+                Literal::new_simple_literal(cause.deletion_reason()).into(),
             );
-            add(iri(AS, "published"), date_time(cause.time).into(), &graph);
-            if let Some(run) = &cause.run {
-                add(iri(JIYI, "run"), run.clone().into(), &graph);
+            if let Some(by) = &cause.replaced_by {
+                add(iri(DCTERMS, "isReplacedBy"), by.clone().into());
             }
-            if let Some(hash) = &change.hash {
-                add(
-                    iri(JIYI, "hash"),
-                    Literal::new_simple_literal(hash).into(),
-                    &graph,
-                );
-            }
-            // The resource's state: replaced as a whole.
-            for quad in self.inner.quads_for_pattern(
+        }
+        // The resource's state is replaced as a whole.
+        let remove = self
+            .inner
+            .quads_for_pattern(
                 Some(change.thing.as_ref().into()),
                 None,
                 None,
                 Some(state.as_ref().into()),
-            ) {
-                transaction.remove(&quad.map_err(|e| self.storage(e))?);
-            }
-            match change.kind {
-                ChangeKind::Created | ChangeKind::Updated => {
-                    if let Some(hash) = &change.hash {
-                        transaction.insert(&Quad::new(
-                            change.thing.clone(),
-                            iri(JIYI, "hash"),
-                            Literal::new_simple_literal(hash),
-                            state.clone(),
-                        ));
-                    }
-                    transaction.insert(&Quad::new(
+            )
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.storage(e))?;
+        match change.kind {
+            ChangeKind::Created | ChangeKind::Updated => {
+                if let Some(hash) = &change.hash {
+                    insert.push(Quad::new(
                         change.thing.clone(),
-                        iri(JIYI, "sequence"),
-                        integer(sequence),
+                        iri(JIYI, "hash"),
+                        Literal::new_simple_literal(hash),
                         state.clone(),
                     ));
-                    if change.kind == ChangeKind::Created {
-                        end_tombstones(
-                            self,
-                            transaction,
-                            &change.thing,
-                            &scope.name,
-                            sequence,
-                            cause.time,
-                        )?;
-                        summary.created += 1;
-                    } else {
-                        summary.updated += 1;
-                    }
                 }
-                ChangeKind::Deleted => {
-                    let reason = cause.deletion_reason();
-                    transaction.insert(&Quad::new(
-                        entry.clone(),
-                        iri(JIYI, "reason"),
-                        Literal::new_simple_literal(reason),
-                        graph.clone(),
-                    ));
-                    if let Some(by) = &cause.replaced_by {
-                        transaction.insert(&Quad::new(
-                            entry.clone(),
-                            iri(DCTERMS, "isReplacedBy"),
-                            by.clone(),
-                            graph.clone(),
-                        ));
-                    }
-                    open_tombstone(
-                        transaction,
-                        &tombstones,
+                insert.push(Quad::new(
+                    change.thing.clone(),
+                    iri(JIYI, "sequence"),
+                    integer(sequence),
+                    state.clone(),
+                ));
+                if change.kind == ChangeKind::Created {
+                    insert.extend(ending_quads(
+                        self,
                         &change.thing,
                         &scope.name,
                         sequence,
-                        cause,
-                    );
-                    summary.deleted += 1;
+                        cause.time,
+                    )?);
                 }
             }
+            ChangeKind::Deleted => {
+                insert.extend(tombstone_quads(&change.thing, &scope.name, sequence, cause));
+            }
         }
-        let counter = iri(JIYI, "lastSequence");
-        if last > 0 {
-            transaction.remove(&Quad::new(
-                graph.clone(),
-                counter.clone(),
-                integer(last),
-                graph.clone(),
-            ));
+        Ok((insert, remove))
+    }
+
+    /// A first load (nothing of the dataset recorded yet): every resource is a creation, and
+    /// the entries are only insertions, so they go through the bulk loader — sorted files on
+    /// disk, atomic at commit — instead of transactions, whose writes RocksDB keeps in memtables
+    /// (measured: 1.17 GB against 0.26 GB peak for a 1 M-triple first ingest).
+    fn reconcile_by_bulk_load(
+        &self,
+        scope: &DatasetScope,
+        cause: &ChangeCause,
+    ) -> Result<ChangeSummary, StoreError> {
+        const BATCH: usize = 100_000;
+        let graph: GraphNameRef<'_> = scope.graph.as_ref().into();
+        let mut loader = self.inner.bulk_loader();
+        let mut batch: Vec<Quad> = Vec::with_capacity(BATCH);
+        let mut summary = ChangeSummary::default();
+        let last = self.last_sequence()?;
+        let mut sequence = last;
+        let mut previous: Option<NamedOrBlankNode> = None;
+        for quad in self.inner.quads_for_pattern(None, None, None, Some(graph)) {
+            let quad = quad.map_err(|e| self.storage(e))?;
+            if previous.as_ref() == Some(&quad.subject) {
+                continue;
+            }
+            previous = Some(quad.subject.clone());
+            let NamedOrBlankNode::NamedNode(thing) = quad.subject else {
+                continue;
+            };
+            if !scope.is_thing(thing.as_str()) {
+                continue;
+            }
+            let Some(hash) = self.description_hash(scope, thing.as_ref(), graph)? else {
+                continue;
+            };
+            sequence += 1;
+            let created = Planned {
+                thing,
+                kind: ChangeKind::Created,
+                hash: Some(hash),
+            };
+            let (insert, remove) = self.change_quads(scope, cause, &created, sequence)?;
+            if !remove.is_empty() {
+                return Err(StoreError::Bookkeeping(format!(
+                    "{} has a recorded state in a dataset without one",
+                    created.thing
+                )));
+            }
+            batch.extend(insert);
+            summary.count(ChangeKind::Created);
+            if batch.len() >= BATCH {
+                loader
+                    .load_quads(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                    .map_err(|e| self.storage(e))?;
+            }
         }
-        transaction.insert(&Quad::new(
-            graph.clone(),
-            counter,
-            integer(sequence),
-            graph.clone(),
-        ));
+        if sequence == last {
+            return Ok(summary);
+        }
+        // The new counter goes in with the entries; the old one is removed after. Between the
+        // two, both exist and `last_sequence` takes the larger.
+        let (insert, remove) = counter_quads(last, sequence);
+        batch.extend(insert);
+        loader.load_quads(batch).map_err(|e| self.storage(e))?;
+        loader.commit().map_err(|e| self.storage(e))?;
+        if !remove.is_empty() {
+            let mut transaction = self
+                .inner
+                .start_transaction()
+                .map_err(|e| self.storage(e))?;
+            for quad in &remove {
+                transaction.remove(quad);
+            }
+            transaction.commit().map_err(|e| self.storage(e))?;
+        }
         summary.first_sequence = Some(last + 1);
         summary.last_sequence = Some(sequence);
         Ok(summary)
@@ -996,6 +1081,19 @@ impl Store {
     }
 }
 
+/// The counter moving from `last` to `sequence`: (insert, remove).
+fn counter_quads(last: u64, sequence: u64) -> (Vec<Quad>, Vec<Quad>) {
+    let graph = changes_graph();
+    let counter = iri(JIYI, "lastSequence");
+    let quad = |n: u64| Quad::new(graph.clone(), counter.clone(), integer(n), graph.clone());
+    let remove = if last > 0 {
+        vec![quad(last)]
+    } else {
+        Vec::new()
+    };
+    (vec![quad(sequence)], remove)
+}
+
 /// Markers of reconciliations in progress, one per dataset (kept apart from the entries so
 /// finding them at every open costs nothing).
 fn pending_graph() -> NamedNode {
@@ -1046,6 +1144,50 @@ mod tests {
         ]);
         let text = "<http://ex/a> <http://ex/p> _:c14n0 .\n_:c14n0 <http://ex/p> \"q\\\"uote\" .\n";
         assert_eq!(hash, hex(&Sha256::digest(text.as_bytes())));
+    }
+
+    /// A crash between a first load and its reconciliation: the pending marker makes the
+    /// next open log what the load published, once.
+    #[test]
+    fn an_interrupted_reconciliation_is_finished_when_the_store_opens() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let policy = UriPolicy::new("https://d.example/").expect("base");
+        let scope = DatasetScope::new(&policy, "d").expect("scope");
+        let cause = ChangeCause::run(
+            NamedNode::new_unchecked("https://d.example/id/run/d/1"),
+            jiff::Timestamp::UNIX_EPOCH,
+        );
+        {
+            let store = Store::open(dir.path()).expect("open");
+            store.bind_base_iri(policy.base()).expect("base");
+            store.mark_pending(&scope, &cause).expect("mark");
+            let mut load = store.replace_graph(scope.graph()).expect("load");
+            for key in ["a", "b"] {
+                load.add(t(
+                    NamedNode::new_unchecked(format!("https://d.example/id/object/{key}")),
+                    Literal::new_simple_literal(key),
+                ))
+                .expect("add");
+            }
+            load.commit().expect("commit");
+            // …and the process dies here.
+        }
+        let store = Store::open(dir.path()).expect("reopen");
+        let log = store.changes(0, 10).expect("log");
+        assert_eq!(log.len(), 2);
+        assert!(
+            log.iter().all(|c| c.kind == ChangeKind::Created
+                && c.run == cause.run
+                && c.time == cause.time)
+        );
+        assert!(store.pending_reconciliations().expect("pending").is_empty());
+        drop(store);
+        let store = Store::open(dir.path()).expect("reopen again");
+        assert_eq!(
+            store.last_sequence().expect("last"),
+            2,
+            "nothing logged twice"
+        );
     }
 
     #[test]

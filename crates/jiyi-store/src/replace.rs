@@ -365,7 +365,8 @@ fn commit_staged(
     if touched.is_empty() {
         return Ok(DatasetCommit {
             stored: ReplaceReport {
-                triples: store.graph_len(target)? as u64,
+                // The stored graph stays: the staged count, less what only it has.
+                triples: diff.triples + diff.removals.len() as u64 - diff.additions.len() as u64,
                 added: 0,
                 removed: 0,
             },

@@ -104,18 +104,18 @@ fn dataset_node(name: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{DATASET_PREFIX}{name}"))
 }
 
-/// Adds a tombstone for a deletion logged as entry `sequence`.
-pub(crate) fn open_tombstone(
-    transaction: &mut Transaction<'_>,
-    graph: &NamedNode,
+/// The quads of a tombstone for a deletion logged as entry `sequence`.
+pub(crate) fn tombstone_quads(
     thing: &NamedNode,
     dataset: &str,
     sequence: u64,
     cause: &ChangeCause,
-) {
+) -> Vec<Quad> {
+    let graph = tombstones_graph();
     let node = NamedNode::new_unchecked(format!("{TOMBSTONE_PREFIX}{sequence}"));
+    let mut out = Vec::new();
     let mut add = |p: NamedNode, o: Term| {
-        transaction.insert(&Quad::new(node.clone(), p, o, graph.clone()));
+        out.push(Quad::new(node.clone(), p, o, graph.clone()));
     };
     add(iri(JIYI, "thing"), thing.clone().into());
     add(
@@ -137,31 +137,33 @@ pub(crate) fn open_tombstone(
     if let Some(by) = &cause.replaced_by {
         add(iri(DCTERMS, "isReplacedBy"), by.clone().into());
     }
+    out
 }
 
-/// Ends the open tombstones of `thing` in `dataset`: it is live again since entry `sequence`.
-pub(crate) fn end_tombstones(
+/// The quads that end the open tombstones of `thing` in `dataset`: it is live again since
+/// entry `sequence`. Only insertions, so a bulk load can carry them.
+pub(crate) fn ending_quads(
     store: &Store,
-    transaction: &mut Transaction<'_>,
     thing: &NamedNode,
     dataset: &str,
     sequence: u64,
     time: jiff::Timestamp,
-) -> Result<(), StoreError> {
+) -> Result<Vec<Quad>, StoreError> {
     let graph = tombstones_graph();
+    let mut out = Vec::new();
     for node in store.tombstone_nodes(thing.as_ref())? {
         let tombstone = store.read_tombstone(&node)?;
         if tombstone
             .as_ref()
             .is_some_and(|(t, open)| *open && t.dataset == dataset)
         {
-            transaction.insert(&Quad::new(
+            out.push(Quad::new(
                 node.clone(),
                 iri(JIYI, "endedBy"),
                 crate::changes::integer(sequence),
                 graph.clone(),
             ));
-            transaction.insert(&Quad::new(
+            out.push(Quad::new(
                 node,
                 iri(JIYI, "endedAt"),
                 date_time(time),
@@ -169,7 +171,7 @@ pub(crate) fn end_tombstones(
             ));
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 impl Store {
