@@ -10,8 +10,8 @@
 //!    published), compares the two graphs quad by quad with point lookups, and applies only the
 //!    differences in one transaction, so readers see either the old or the new graph, and an
 //!    unchanged re-ingest writes nothing;
-//! 3. drops the staging graph. A crash before that leaves a staging graph that
-//!    [`Store::open`] removes.
+//! 3. drops the staging graph, in batches (one transaction for a whole graph would buffer
+//!    every removal). A crash before that leaves a staging graph that [`Store::open`] removes.
 //!
 //! A *dataset* replacement ([`Store::replace_dataset`], committed with
 //! [`GraphReplacement::commit_with_changes`]) also keeps the change log (`changes.rs`): the
@@ -267,7 +267,7 @@ impl GraphReplacement<'_> {
         let result = difference(store, self.target.as_ref(), staging.as_ref().into())
             .and_then(|d| apply(store, self.target.as_ref(), d));
         // The staging graph is private; drop it whether or not the swap succeeded.
-        let dropped = store.drop_graph(staging.as_ref());
+        let dropped = store.remove_graph_in_batches(staging.as_ref());
         let report = result?;
         dropped?;
         Ok(report)
@@ -312,7 +312,7 @@ impl GraphReplacement<'_> {
             self.target.as_ref(),
             staging.as_ref().into(),
         );
-        let dropped = store.drop_graph(staging.as_ref());
+        let dropped = store.remove_graph_in_batches(staging.as_ref());
         let commit = result?;
         dropped?;
         Ok(commit)

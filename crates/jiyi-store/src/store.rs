@@ -34,7 +34,7 @@ impl Store {
             path: path.to_owned(),
         };
         for graph in store.graphs_with_prefix(STAGING_PREFIX)? {
-            store.drop_graph(graph.as_ref())?;
+            store.remove_graph_in_batches(graph.as_ref())?;
         }
         store.finish_pending()?;
         Ok(store)
