@@ -4,7 +4,10 @@ use crate::progress::Progress;
 use anyhow::{Context, Result, bail};
 use jiyi_ingest::{IngestError, IngestReport, PreparedIngest, SinkError, TripleSink};
 use jiyi_model::UriPolicy;
-use jiyi_store::{GraphReplacement, ReplaceReport, Store};
+use jiyi_store::{
+    ChangeCause, DatasetCommit, DatasetScope, DumpFile, GraphReplacement, ReplaceReport, Store,
+    StoreError,
+};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -105,6 +108,12 @@ pub struct Summary {
     pub run: IngestReport,
     pub stored: ReplaceReport,
     pub triples_maps: usize,
+    /// The change log's view: resources created / updated / deleted, or unchanged.
+    pub commit: DatasetCommit,
+    /// The dataset's dumps after the run.
+    pub dumps: Vec<DumpFile>,
+    /// Whether the dumps were written by this run (else they were already current).
+    pub dumps_written: bool,
 }
 
 impl fmt::Display for Summary {
@@ -129,6 +138,36 @@ impl fmt::Display for Summary {
             self.stored.removed,
             self.run.access_class.label()
         )?;
+        if self.commit.unchanged {
+            write!(
+                f,
+                "\n  unchanged: no resource differs from the last run; nothing was written (the last run's provenance stays)"
+            )?;
+        } else {
+            write!(f, "\n  resources: {}", self.commit.changes)?;
+        }
+        if self.commit.kept_out > 0 {
+            write!(
+                f,
+                "\n  withdrawn: {} things in the source were left out (jiyi withdraw --thing … --restore publishes one again)",
+                self.commit.kept_out
+            )?;
+        }
+        for dump in &self.dumps {
+            write!(
+                f,
+                "\n  dump{}: {} ({} triples, {} bytes, sha256 {})",
+                if self.dumps_written {
+                    ""
+                } else {
+                    " (unchanged)"
+                },
+                dump.path.display(),
+                dump.triples,
+                dump.bytes,
+                dump.sha256
+            )?;
+        }
         if self.run.links.is_empty() {
             write!(
                 f,
@@ -204,19 +243,41 @@ pub fn ingest_from(
         || Path::new(&format!("{}.rejects.jsonl", prepared.dataset_name())).to_owned(),
         Path::to_owned,
     );
-    let graph = prepared.graph()?;
-    let mut sink = StoreSink(
-        store.replace_graph(graph.as_ref())?,
-        Progress::new(prepared.dataset_name()),
-    );
+    let scope = DatasetScope::new(policy, prepared.dataset_name())?;
+    let replacement = match store.replace_dataset(&scope) {
+        Ok(replacement) => replacement,
+        Err(e @ StoreError::DatasetWithdrawn { .. }) => {
+            return Ok(Outcome::NotLoaded(e.to_string()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut sink = StoreSink(replacement, Progress::new(prepared.dataset_name()));
     let run = prepared.run(&rejects, &mut sink);
     sink.1.finish();
     let run =
         run.with_context(|| format!("ingesting {}; nothing was changed", mapping.display()))?;
-    let stored = sink.0.commit()?;
+    let commit = sink
+        .0
+        .commit_with_changes(&ChangeCause::run(run.run.clone(), run.ended))?;
+    // Dumps follow the graph: rewritten when it changed (or a file is missing), else left
+    // byte for byte as they are.
+    let dumps_written = !commit.unchanged || !store.dumps_current(&scope)?;
+    let dumps = if dumps_written {
+        store
+            .publish_dumps(&scope)
+            .with_context(|| format!("writing the dumps of {}", scope.name()))?
+    } else {
+        jiyi_store::DumpFormat::ALL
+            .into_iter()
+            .filter_map(|format| store.dump_file(scope.name(), format).transpose())
+            .collect::<Result<_, _>>()?
+    };
     Ok(Outcome::Published(Box::new(Summary {
         run,
-        stored,
+        stored: commit.stored,
         triples_maps: prepared.triples_maps(),
+        commit,
+        dumps,
+        dumps_written,
     })))
 }

@@ -5,6 +5,7 @@
 //! variant and one match arm here.
 
 mod demo;
+mod dump;
 mod ingest;
 mod map;
 mod normalize_date;
@@ -13,6 +14,7 @@ mod serve;
 mod sparql_worker;
 mod validate;
 mod web_options;
+mod withdraw;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -45,6 +47,12 @@ enum Command {
     /// Check the published dataset graphs against SHACL shapes (exit 0 conforms, 1 violations,
     /// 2 error).
     Validate(validate::Args),
+    /// Write one dataset graph to a file (N-Quads or Turtle, gzipped by `.gz`) or stdout,
+    /// streaming from the store.
+    Dump(dump::Args),
+    /// Take a thing or a dataset down with a reason (410 Gone, tombstones in the change log),
+    /// or restore it.
+    Withdraw(withdraw::Args),
     /// Internal: evaluate SPARQL queries for a server (started by `serve`).
     #[command(hide = true)]
     SparqlWorker(sparql_worker::Args),
@@ -65,6 +73,8 @@ fn main() -> Result<()> {
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Dump(args) => dump::run(args),
+        Command::Withdraw(args) => withdraw::run(args),
         Command::SparqlWorker(args) => sparql_worker::run(args),
     }
 }

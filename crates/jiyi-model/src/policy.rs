@@ -96,6 +96,24 @@ impl UriPolicy {
         ))
     }
 
+    /// Where things live (`{base}id/`): a subject under it (without a `#` fragment, and not
+    /// an ingest run) is a resource the change log follows.
+    pub fn things_prefix(&self) -> String {
+        format!("{}id/", self.base)
+    }
+
+    /// Where ingest runs live (`{base}id/run/`): PROV-O bookkeeping, never a resource of a
+    /// dataset, so a new run alone never counts as a change.
+    pub fn runs_prefix(&self) -> String {
+        format!("{}id/run/", self.base)
+    }
+
+    /// The download URL of a dataset dump, `{base}dumps/{name}.{extension}` (e.g. `nq.gz`).
+    pub fn dump_url(&self, name: &str, extension: &str) -> Result<NamedNode, ModelError> {
+        check_dataset_name(name)?;
+        self.named_node(format!("{}dumps/{name}.{extension}", self.base))
+    }
+
     fn named_node(&self, iri: String) -> Result<NamedNode, ModelError> {
         NamedNode::new(iri.clone()).map_err(|e| ModelError::InvalidIri {
             iri,
@@ -172,6 +190,11 @@ mod tests {
         assert_eq!(g.as_str(), "https://data.example.tw/graph/npm-objects");
         assert_eq!(p.dataset_of_graph(g.as_str()), Some("npm-objects"));
         assert_eq!(p.dataset_of_graph("urn:jiyi:staging:x"), None);
+        assert_eq!(
+            p.dump_url("npm-objects", "nq.gz").expect("url").as_str(),
+            "https://data.example.tw/dumps/npm-objects.nq.gz"
+        );
+        assert!(p.runs_prefix().starts_with(&p.things_prefix()));
     }
 
     #[test]

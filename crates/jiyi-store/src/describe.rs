@@ -1,5 +1,6 @@
 //! Concise descriptions of resources for dereferencing.
 
+use crate::dump::DISTRIBUTIONS_GRAPH;
 use crate::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
 use crate::{Store, StoreError};
 use jiyi_model::SYSTEM_GRAPH_PREFIX;
@@ -8,7 +9,9 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 /// What a document says about a thing: the thing's own triples, the closure over the blank
 /// nodes and same-document hash IRIs (`…/X#production`) it points to, and the published graphs
-/// those triples came from (so a page can say which dataset a thing belongs to).
+/// those triples came from (so a page can say which dataset a thing belongs to). A dataset's
+/// description also has its dump distributions (`urn:jiyi:distributions`, not listed in
+/// `graphs`).
 #[derive(Debug, Clone, Default)]
 pub struct Description {
     /// Distinct triples, in store order (stable for identical content).
@@ -37,6 +40,8 @@ impl Store {
             {
                 let quad = quad.map_err(|e| self.storage(e))?;
                 match &quad.graph_name {
+                    // Dump distributions: published metadata, not a dataset's graph.
+                    GraphName::NamedNode(g) if g.as_str() == DISTRIBUTIONS_GRAPH => {}
                     GraphName::NamedNode(g) if g.as_str().starts_with(SYSTEM_GRAPH_PREFIX) => {
                         continue;
                     }

@@ -56,4 +56,34 @@ pub enum StoreError {
         /// Why the caller stopped.
         reason: String,
     },
+    /// A dataset name or IRI could not be minted under the store's base (the URI policy's
+    /// message says why).
+    #[error(transparent)]
+    Model(#[from] jiyi_model::ModelError),
+    /// The dataset was withdrawn with `jiyi withdraw --dataset`; it is not republished until
+    /// the withdrawal is lifted, so an automated re-ingest cannot undo a takedown.
+    #[error(
+        "dataset {name} was withdrawn on {time}: {reason}; `jiyi withdraw --dataset {name} --restore` publishes it again"
+    )]
+    DatasetWithdrawn {
+        /// The dataset name.
+        name: String,
+        /// Why it was withdrawn, as the steward wrote it.
+        reason: String,
+        /// When (xsd:dateTime).
+        time: String,
+    },
+    /// Writing a dump file failed (disk full, permissions); the previous dump is still in place.
+    #[error("writing the dump {path}: {source}")]
+    Dump {
+        /// The file being written.
+        path: String,
+        /// The underlying failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A record in one of Jiyi's system graphs is not what this version wrote (edited by hand
+    /// or by another version); the message names it.
+    #[error("the store's bookkeeping is inconsistent: {0}")]
+    Bookkeeping(String),
 }

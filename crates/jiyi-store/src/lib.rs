@@ -5,24 +5,37 @@
 //! dereferencing layer, and evaluates SPARQL over the *published* graphs only. Jiyi's own
 //! bookkeeping lives in graphs under [`jiyi_model::SYSTEM_GRAPH_PREFIX`], which queries never see.
 //!
+//! For harvesters it keeps a change log of every dataset's resources ([`Change`], paged by
+//! sequence number), tombstones for deleted resources ([`Store::tombstone`], what `410 Gone`
+//! says) and steward withdrawals, and writes checksummed dumps ([`Store::publish_dumps`]).
+//!
 //! Callers receive plain RDF types (`oxrdf`, re-exported as [`model`]) and SPARQL solutions
 //! (`sparesults`' `QuerySolution`), never Oxigraph handles, so a second backend (a remote SPARQL
 //! endpoint) can slot in behind the same API later.
 
+mod changes;
 mod describe;
+mod dump;
 mod error;
 mod query;
 mod replace;
 mod store;
+mod tombstones;
 mod write;
 
+pub use changes::{
+    Change, ChangeCause, ChangeKind, ChangeSummary, DEFAULT_DELETION_REASON, DatasetScope,
+    canonical_hash,
+};
 pub use describe::Description;
+pub use dump::{DISTRIBUTIONS_GRAPH, DumpFile, DumpFormat};
 pub use error::StoreError;
 pub use query::{
     GraphStream, Query, QueryAnswer, QueryCancel, QueryForm, QueryRequest, SolutionStream,
 };
-pub use replace::{GraphReplacement, ReplaceReport};
+pub use replace::{DatasetCommit, GraphReplacement, ReplaceReport};
 pub use store::Store;
+pub use tombstones::{ThingWithdrawal, Tombstone, Withdrawal};
 pub use write::UpdateRequest;
 
 /// The RDF model types the store accepts and returns (Oxigraph's re-export of `oxrdf`).

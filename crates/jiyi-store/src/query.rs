@@ -216,9 +216,12 @@ impl Store {
         } else if dataset.is_default_dataset() {
             let published = self.published_graphs()?;
             if request.union_default_graph {
+                // Dump distributions are published metadata too, though not a named graph.
+                let distributions = NamedNode::new_unchecked(crate::dump::DISTRIBUTIONS_GRAPH);
                 dataset.set_default_graph(
                     std::iter::once(GraphName::DefaultGraph)
                         .chain(published.iter().cloned().map(GraphName::from))
+                        .chain(std::iter::once(GraphName::from(distributions)))
                         .collect(),
                 );
             }

@@ -10,13 +10,23 @@
 //!    published), compares the two graphs quad by quad with point lookups, and applies only the
 //!    differences in one transaction, so readers see either the old or the new graph, and an
 //!    unchanged re-ingest writes nothing;
-//! 3. drops the staging graph. A crash before that leaves a staging graph that
-//!    [`Store::open`] removes.
+//! 3. drops the staging graph, in batches (one transaction for a whole graph would buffer
+//!    every removal). A crash before that leaves a staging graph that [`Store::open`] removes.
+//!
+//! A *dataset* replacement ([`Store::replace_dataset`], committed with
+//! [`GraphReplacement::commit_with_changes`]) also keeps the change log (`changes.rs`): the
+//! entries of a diff are written in the transaction that applies it; a first load is reconciled
+//! after its bulk load, under a pending marker. If the new content differs from the stored graph
+//! only in the run's own provenance, nothing at all is written — same triples, same dumps, same
+//! ETags. Things a steward withdrew are removed from the staged content before the diff, so they
+//! never reappear.
 
-use crate::model::{GraphName, GraphNameRef, NamedNode, Quad, QuadRef, Triple};
+use crate::changes::{ChangeCause, ChangeSummary, DatasetScope};
+use crate::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, QuadRef, Triple};
 use crate::store::STAGING_PREFIX;
 use crate::{Store, StoreError};
-use oxigraph::store::BulkLoader;
+use oxigraph::store::{BulkLoader, Transaction};
+use std::collections::HashSet;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// How many triples are handed to the bulk loader at once: large enough for sorted runs to be
@@ -44,6 +54,22 @@ pub struct GraphReplacement<'a> {
     load_into: GraphName,
     loader: BulkLoader<'a>,
     batch: Vec<Quad>,
+    /// The dataset whose change log a [`Self::commit_with_changes`] keeps.
+    scope: Option<DatasetScope>,
+}
+
+/// What a dataset replacement did: the graph change and the change-log entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetCommit {
+    /// Triples now, added, removed (all zero changes when `unchanged`).
+    pub stored: ReplaceReport,
+    /// Resources created, updated, deleted, and the entries' sequence numbers.
+    pub changes: ChangeSummary,
+    /// The new content equalled the stored graph except for the run's provenance, so nothing
+    /// was written (the previous run's provenance stays: it made this content).
+    pub unchanged: bool,
+    /// Withdrawn things found in the new content and left out.
+    pub kept_out: u64,
 }
 
 impl Store {
@@ -53,13 +79,61 @@ impl Store {
         &self,
         graph: impl Into<GraphNameRef<'g>>,
     ) -> Result<GraphReplacement<'_>, StoreError> {
-        let graph = graph.into();
+        self.start_replacement(graph.into(), None, true)
+    }
+
+    /// Starts replacing a dataset's graph while keeping its change log: commit with
+    /// [`GraphReplacement::commit_with_changes`]. Refused for a withdrawn dataset
+    /// ([`StoreError::DatasetWithdrawn`]). A store whose dataset graph predates the change log
+    /// (content but no recorded resources) is reconciled first, so every resource has an entry.
+    pub fn replace_dataset(
+        &self,
+        scope: &DatasetScope,
+    ) -> Result<GraphReplacement<'_>, StoreError> {
+        if let Some(withdrawal) = self.dataset_withdrawal(scope.name())? {
+            return Err(StoreError::DatasetWithdrawn {
+                name: scope.name().to_owned(),
+                reason: withdrawal.reason,
+                time: withdrawal.time.to_string(),
+            });
+        }
+        self.finish_pending()?;
+        let graph: GraphNameRef<'_> = scope.graph().as_ref().into();
+        let state = scope.state_graph();
+        let has_content = self.graph_len_at_least(graph, 1)?;
+        if has_content && !self.graph_len_at_least(state.as_ref().into(), 1)? {
+            self.reconcile_changes(scope, &ChangeCause::steward("reconciled", None))?;
+        }
+        // Withdrawn things must never be visible, not even between a bulk load and its
+        // clean-up: then the content is staged first.
+        let direct = self.withdrawn_things()?.is_empty();
+        self.start_replacement(graph, Some(scope.clone()), direct)
+    }
+
+    fn graph_len_at_least(&self, graph: GraphNameRef<'_>, n: usize) -> Result<bool, StoreError> {
+        let mut seen = 0;
+        for quad in self.inner.quads_for_pattern(None, None, None, Some(graph)) {
+            quad.map_err(|e| self.storage(e))?;
+            seen += 1;
+            if seen >= n {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn start_replacement(
+        &self,
+        graph: GraphNameRef<'_>,
+        scope: Option<DatasetScope>,
+        direct_if_empty: bool,
+    ) -> Result<GraphReplacement<'_>, StoreError> {
         let target_is_empty = self
             .inner
             .quads_for_pattern(None, None, None, Some(graph))
             .next()
             .is_none();
-        let load_into = if target_is_empty {
+        let load_into = if target_is_empty && direct_if_empty {
             graph.into_owned()
         } else {
             let nanos = SystemTime::now()
@@ -74,7 +148,88 @@ impl Store {
             load_into,
             loader: self.inner.bulk_loader(),
             batch: Vec::with_capacity(BATCH),
+            scope,
         })
+    }
+
+    /// Finishes reconciliations (and dataset withdrawals) that a crash interrupted.
+    pub(crate) fn finish_pending(&self) -> Result<(), StoreError> {
+        let pending = self.pending_reconciliations()?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let Some(base) = self.base_iri()? else {
+            return Ok(());
+        };
+        let policy = jiyi_model::UriPolicy::new(&base)?;
+        for (name, cause) in pending {
+            let scope = DatasetScope::new(&policy, &name)?;
+            if self.dataset_withdrawal(&name)?.is_some() {
+                self.finish_dataset_withdrawal(&scope, &cause)?;
+            } else {
+                self.reconcile_changes(&scope, &cause)?;
+                self.clear_pending(&scope)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the descriptions of withdrawn things from a staged graph; returns how many
+    /// things were found there.
+    fn keep_out_withdrawn(
+        &self,
+        scope: &DatasetScope,
+        staging: GraphNameRef<'_>,
+    ) -> Result<u64, StoreError> {
+        let mut found = 0;
+        let mut removals = Vec::new();
+        for thing in self.withdrawn_things()? {
+            let closure = self.closure_in_graph(scope, thing.as_ref(), staging, false)?;
+            if !closure.is_empty() {
+                found += 1;
+                removals.extend(
+                    closure
+                        .into_iter()
+                        .map(|t| t.in_graph(staging.into_owned())),
+                );
+            }
+        }
+        if !removals.is_empty() {
+            let mut transaction = self
+                .inner
+                .start_transaction()
+                .map_err(|e| self.storage(e))?;
+            for quad in &removals {
+                transaction.remove(quad);
+            }
+            transaction.commit().map_err(|e| self.storage(e))?;
+        }
+        Ok(found)
+    }
+
+    /// Copies a graph into an empty one with the bulk loader (atomic, memory flat).
+    fn copy_graph(&self, from: GraphNameRef<'_>, to: GraphNameRef<'_>) -> Result<u64, StoreError> {
+        let mut loader = self.inner.bulk_loader();
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut count = 0;
+        for quad in self.inner.quads_for_pattern(None, None, None, Some(from)) {
+            let quad = quad.map_err(|e| self.storage(e))?;
+            batch.push(Quad::new(
+                quad.subject,
+                quad.predicate,
+                quad.object,
+                to.into_owned(),
+            ));
+            count += 1;
+            if batch.len() >= BATCH {
+                loader
+                    .load_quads(std::mem::take(&mut batch))
+                    .map_err(|e| self.storage(e))?;
+            }
+        }
+        loader.load_quads(batch).map_err(|e| self.storage(e))?;
+        loader.commit().map_err(|e| self.storage(e))?;
+        Ok(count)
     }
 }
 
@@ -108,27 +263,149 @@ impl GraphReplacement<'_> {
                 removed: 0,
             });
         }
-        let GraphName::NamedNode(staging) = &self.load_into else {
-            return Err(StoreError::LoadAbandoned {
-                graph: self.target.to_string(),
-                reason: "staging graph is not a named graph".into(),
-            });
-        };
-        let result = apply_difference(store, self.target.as_ref(), staging.as_ref().into());
+        let staging = staging_of(&self.load_into, &self.target)?;
+        let result = difference(store, self.target.as_ref(), staging.as_ref().into())
+            .and_then(|d| apply(store, self.target.as_ref(), d));
         // The staging graph is private; drop it whether or not the swap succeeded.
-        let dropped = store.drop_graph(staging.as_ref());
+        let dropped = store.remove_graph_in_batches(staging.as_ref());
         let report = result?;
         dropped?;
         Ok(report)
     }
+
+    /// [`Self::commit`] for a replacement started with [`Store::replace_dataset`]: also records
+    /// which resources were created, updated or deleted, by `cause`, and skips a change that is
+    /// only the run's provenance (see the module docs).
+    pub fn commit_with_changes(mut self, cause: &ChangeCause) -> Result<DatasetCommit, StoreError> {
+        let Some(scope) = self.scope.take() else {
+            return Err(StoreError::Bookkeeping(
+                "commit_with_changes needs a replacement started with replace_dataset".into(),
+            ));
+        };
+        self.flush()?;
+        let store = self.store;
+        if self.load_into == self.target {
+            // Bulk load straight into the empty graph, then reconcile; the marker makes a crash
+            // in between finish on the next open.
+            store.mark_pending(&scope, cause)?;
+            self.loader.commit().map_err(|e| store.storage(e))?;
+            let triples = store.graph_len(self.target.as_ref())? as u64;
+            let changes = store.reconcile_changes(&scope, cause)?;
+            store.clear_pending(&scope)?;
+            return Ok(DatasetCommit {
+                stored: ReplaceReport {
+                    triples,
+                    added: triples,
+                    removed: 0,
+                },
+                changes,
+                unchanged: false,
+                kept_out: 0,
+            });
+        }
+        self.loader.commit().map_err(|e| store.storage(e))?;
+        let staging = staging_of(&self.load_into, &self.target)?;
+        let result = commit_staged(
+            store,
+            &scope,
+            cause,
+            self.target.as_ref(),
+            staging.as_ref().into(),
+        );
+        let dropped = store.remove_graph_in_batches(staging.as_ref());
+        let commit = result?;
+        dropped?;
+        Ok(commit)
+    }
 }
 
-/// Applies `staging − target` and removes `target − staging` in one transaction.
-fn apply_difference(
+fn staging_of(load_into: &GraphName, target: &GraphName) -> Result<NamedNode, StoreError> {
+    match load_into {
+        GraphName::NamedNode(staging) => Ok(staging.clone()),
+        _ => Err(StoreError::LoadAbandoned {
+            graph: target.to_string(),
+            reason: "staging graph is not a named graph".into(),
+        }),
+    }
+}
+
+/// The staged content against the stored graph, with the change log.
+fn commit_staged(
+    store: &Store,
+    scope: &DatasetScope,
+    cause: &ChangeCause,
+    target: GraphNameRef<'_>,
+    staging: GraphNameRef<'_>,
+) -> Result<DatasetCommit, StoreError> {
+    let kept_out = store.keep_out_withdrawn(scope, staging)?;
+    if !store.graph_len_at_least(target, 1)? {
+        store.mark_pending(scope, cause)?;
+        let triples = store.copy_graph(staging, target)?;
+        let changes = store.reconcile_changes(scope, cause)?;
+        store.clear_pending(scope)?;
+        return Ok(DatasetCommit {
+            stored: ReplaceReport {
+                triples,
+                added: triples,
+                removed: 0,
+            },
+            changes,
+            unchanged: false,
+            kept_out,
+        });
+    }
+    let diff = difference(store, target, staging)?;
+    let touched: HashSet<NamedOrBlankNode> = diff
+        .removals
+        .iter()
+        .chain(&diff.additions)
+        .filter(|q| !scope.is_provenance_quad(q))
+        .map(|q| q.subject.clone())
+        .collect();
+    if touched.is_empty() {
+        return Ok(DatasetCommit {
+            stored: ReplaceReport {
+                // The stored graph stays: the staged count, less what only it has.
+                triples: diff.triples + diff.removals.len() as u64 - diff.additions.len() as u64,
+                added: 0,
+                removed: 0,
+            },
+            changes: ChangeSummary::default(),
+            unchanged: true,
+            kept_out,
+        });
+    }
+    let owners = store.owners_of(scope, staging, touched)?;
+    let planned = store.plan_changes(scope, staging, owners)?;
+    let mut transaction = store
+        .inner
+        .start_transaction()
+        .map_err(|e| store.storage(e))?;
+    let stored = write_difference(&mut transaction, target, &diff);
+    let changes = store.record(&mut transaction, scope, cause, &planned)?;
+    transaction.commit().map_err(|e| store.storage(e))?;
+    Ok(DatasetCommit {
+        stored,
+        changes,
+        unchanged: false,
+        kept_out,
+    })
+}
+
+/// What differs between a stored graph and its staged replacement.
+struct Difference {
+    removals: Vec<Quad>,
+    additions: Vec<Quad>,
+    /// Triples of the staged content.
+    triples: u64,
+}
+
+/// Compares the graphs quad by quad with point lookups; memory ∝ the difference.
+fn difference(
     store: &Store,
     target: GraphNameRef<'_>,
     staging: GraphNameRef<'_>,
-) -> Result<ReplaceReport, StoreError> {
+) -> Result<Difference, StoreError> {
     let inner = &store.inner;
     let mut removals = Vec::new();
     for quad in inner.quads_for_pattern(None, None, None, Some(target)) {
@@ -153,25 +430,54 @@ fn apply_difference(
             ));
         }
     }
-    let report = ReplaceReport {
+    Ok(Difference {
+        removals,
+        additions,
         triples,
-        added: additions.len() as u64,
-        removed: removals.len() as u64,
-    };
-    if additions.is_empty() && removals.is_empty() {
-        return Ok(report);
-    }
-    let mut transaction = inner.start_transaction().map_err(|e| store.storage(e))?;
-    for quad in &removals {
+    })
+}
+
+/// Adds `staging − target` and removes `target − staging` in `transaction`.
+fn write_difference(
+    transaction: &mut Transaction<'_>,
+    target: GraphNameRef<'_>,
+    diff: &Difference,
+) -> ReplaceReport {
+    for quad in &diff.removals {
         transaction.remove(quad);
     }
-    for quad in &additions {
+    for quad in &diff.additions {
         transaction.insert(quad);
     }
-    if let (0, GraphNameRef::NamedNode(named)) = (triples, target) {
+    if let (0, GraphNameRef::NamedNode(named)) = (diff.triples, target) {
         // Keep the (now empty) graph registered so the dataset stays listed.
         transaction.insert_named_graph(named);
     }
+    ReplaceReport {
+        triples: diff.triples,
+        added: diff.additions.len() as u64,
+        removed: diff.removals.len() as u64,
+    }
+}
+
+/// Applies a difference in one transaction (nothing is written when there is none).
+fn apply(
+    store: &Store,
+    target: GraphNameRef<'_>,
+    diff: Difference,
+) -> Result<ReplaceReport, StoreError> {
+    if diff.additions.is_empty() && diff.removals.is_empty() {
+        return Ok(ReplaceReport {
+            triples: diff.triples,
+            added: 0,
+            removed: 0,
+        });
+    }
+    let mut transaction = store
+        .inner
+        .start_transaction()
+        .map_err(|e| store.storage(e))?;
+    let report = write_difference(&mut transaction, target, &diff);
     transaction.commit().map_err(|e| store.storage(e))?;
     Ok(report)
 }

@@ -21,8 +21,9 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens the store at `path`, creating it if missing, and removes staging graphs left
-    /// behind by an interrupted ingest (they were never visible, so dropping them loses nothing).
+    /// Opens the store at `path`, creating it if missing, removes staging graphs left
+    /// behind by an interrupted ingest (they were never visible, so dropping them loses nothing)
+    /// and finishes change-log reconciliations and dataset withdrawals a crash interrupted.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let inner = oxigraph::store::Store::open(path).map_err(|source| StoreError::Storage {
             path: path.display().to_string(),
@@ -33,8 +34,9 @@ impl Store {
             path: path.to_owned(),
         };
         for graph in store.graphs_with_prefix(STAGING_PREFIX)? {
-            store.drop_graph(graph.as_ref())?;
+            store.remove_graph_in_batches(graph.as_ref())?;
         }
+        store.finish_pending()?;
         Ok(store)
     }
 

@@ -6,6 +6,7 @@
 
 mod conneg;
 mod document;
+mod dumps;
 mod error;
 mod evaluate;
 mod examples;
@@ -35,6 +36,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::cors::{Any, CorsLayer};
 
 /// Server settings that are not in the store.
@@ -197,13 +199,18 @@ pub fn app(state: AppState) -> Router {
                 .post(graph_store::indirect)
                 .delete(graph_store::indirect),
         )
-        .route("/graph/{*name}", get(graph_store::direct));
+        .route("/graph/{*name}", get(graph_store::direct))
+        // Harvesting (issue 7): dump files; 410 on /doc/ is wired with Store::tombstone.
+        .route("/dumps/{file}", get(dumps::dump));
     if let Some(dir) = &state.config().yasgui_dir {
         router = router.nest_service("/assets/yasgui", tower_http::services::ServeDir::new(dir));
     }
     router
         .with_state(state)
-        .layer(CompressionLayer::new())
+        // Dumps are already gzip files and served as such (their checksum is of those bytes).
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/gzip")),
+        ))
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
