@@ -11,12 +11,13 @@
 
 mod describe;
 mod error;
+mod modified;
 mod query;
 mod replace;
 mod store;
 mod write;
 
-pub use describe::Description;
+pub use describe::{Description, MAX_CLOSURE_TRIPLES, MAX_DESCRIPTION_TRIPLES};
 pub use error::StoreError;
 pub use query::{
     GraphStream, Query, QueryAnswer, QueryCancel, QueryForm, QueryRequest, SolutionStream,
