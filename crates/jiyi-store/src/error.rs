@@ -48,6 +48,15 @@ pub enum StoreError {
         /// Base IRI asked for.
         requested: String,
     },
+    /// A description is larger than the bound of the call that asked for it; it must be read
+    /// in pages ([`crate::Store::describe_page`]) rather than returned in part.
+    #[error("the description of <{thing}> is larger than {limit} triples; read it in pages")]
+    DescriptionTooLarge {
+        /// The described thing.
+        thing: String,
+        /// The bound that was reached.
+        limit: usize,
+    },
     /// The quad source feeding a graph replacement failed; nothing was changed.
     #[error("loading graph <{graph}> was abandoned, nothing changed: {reason}")]
     LoadAbandoned {

@@ -17,6 +17,7 @@ mod changes;
 mod describe;
 mod dump;
 mod error;
+mod modified;
 mod query;
 mod replace;
 mod store;
@@ -27,7 +28,7 @@ pub use changes::{
     Change, ChangeCause, ChangeKind, ChangeSummary, DEFAULT_DELETION_REASON, DatasetScope,
     canonical_hash,
 };
-pub use describe::Description;
+pub use describe::{Description, MAX_CLOSURE_TRIPLES, MAX_DESCRIPTION_TRIPLES};
 pub use dump::{DISTRIBUTIONS_GRAPH, DumpFile, DumpFormat};
 pub use error::StoreError;
 pub use query::{

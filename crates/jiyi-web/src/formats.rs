@@ -84,6 +84,47 @@ impl RdfRepresentation {
         }
     }
 
+    /// The media type without parameters, for `Link` `type` attributes and messages.
+    pub fn media_type(self) -> &'static str {
+        let full = self.content_type();
+        full.split(';').next().unwrap_or(full)
+    }
+
+    /// The file-name suffix of the suffix URL of this representation (`/doc/…/X.ttl`).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Self::Html => "html",
+            Self::Rdf(RdfFormat::NTriples) => "nt",
+            Self::Rdf(RdfFormat::JsonLd { .. }) => "jsonld",
+            Self::Rdf(RdfFormat::RdfXml) => "rdf",
+            Self::Rdf(RdfFormat::TriG) => "trig",
+            Self::Rdf(RdfFormat::NQuads) => "nq",
+            Self::Rdf(_) => "ttl",
+        }
+    }
+
+    /// The document representation a suffix names (`ttl` → Turtle …); only the seven suffixes
+    /// of [`Self::suffix`], matched exactly, so that keys with other dots stay keys.
+    pub fn from_suffix(suffix: &str) -> Option<Self> {
+        DOCUMENT_OFFERS
+            .iter()
+            .map(|(r, _)| *r)
+            .find(|r| r.suffix() == suffix)
+    }
+
+    /// A name for people, in messages and link titles.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Html => "HTML",
+            Self::Rdf(RdfFormat::NTriples) => "N-Triples",
+            Self::Rdf(RdfFormat::JsonLd { .. }) => "JSON-LD",
+            Self::Rdf(RdfFormat::RdfXml) => "RDF/XML",
+            Self::Rdf(RdfFormat::TriG) => "TriG",
+            Self::Rdf(RdfFormat::NQuads) => "N-Quads",
+            Self::Rdf(_) => "Turtle",
+        }
+    }
+
     /// Reads a `format` parameter: a short name or a media type, or a comma-separated list of
     /// them (SPARQLWrapper sends `application/ld+json,application/x-json+ld`); the first one
     /// we offer wins. N3 is answered with Turtle, which every N3 parser reads.
@@ -137,10 +178,19 @@ pub fn rdf_response(
         .into_response()
 }
 
+/// Namespaces that documents use besides the publishing vocabularies: the document-level
+/// statements (FOAF), paging (Hydra) and the list of profiles (altr, prof).
+const DOCUMENT_PREFIXES: &[(&str, &str)] = &[
+    ("foaf", "http://xmlns.com/foaf/0.1/"),
+    ("hydra", "http://www.w3.org/ns/hydra/core#"),
+    ("altr", crate::profiles::ALTR),
+    ("prof", crate::profiles::PROF),
+];
+
 /// A serialiser for `format` that abbreviates with Jiyi's prefixes where the syntax has them.
 pub fn rdf_serializer(format: RdfFormat) -> RdfSerializer {
     let mut serializer = RdfSerializer::from_format(format);
-    for (prefix, ns) in jiyi_model::vocab::PREFIXES {
+    for (prefix, ns) in jiyi_model::vocab::PREFIXES.iter().chain(DOCUMENT_PREFIXES) {
         // The prefixes are constants known to be valid IRIs.
         serializer = match serializer.clone().with_prefix(*prefix, *ns) {
             Ok(s) => s,
@@ -229,5 +279,15 @@ mod tests {
             RdfRepresentation::from_param("n3", GRAPH_OFFERS),
             Some(RdfRepresentation::Rdf(RdfFormat::Turtle))
         );
+    }
+
+    #[test]
+    fn every_document_offer_has_its_own_suffix() {
+        for (offer, types) in DOCUMENT_OFFERS {
+            assert_eq!(RdfRepresentation::from_suffix(offer.suffix()), Some(*offer));
+            assert_eq!(offer.media_type(), types[0]);
+        }
+        assert_eq!(RdfRepresentation::from_suffix("TTL"), None);
+        assert_eq!(RdfRepresentation::from_suffix("json"), None);
     }
 }

@@ -4,7 +4,10 @@
 //! [`app`] builds the axum `Router` from an [`AppState`]; tests drive it with
 //! `tower::ServiceExt::oneshot`, the CLI serves it with [`serve`].
 
+mod addresses;
+mod caching;
 mod conneg;
+mod dataset_facts;
 mod document;
 mod dumps;
 mod error;
@@ -14,7 +17,9 @@ mod formats;
 mod graph_store;
 mod html;
 mod landing;
+mod paging;
 mod pool;
+mod profiles;
 mod rights;
 mod service;
 mod sparql;
@@ -106,6 +111,8 @@ struct Inner {
     templates: minijinja::Environment<'static>,
     query_slots: Arc<Semaphore>,
     pool: Option<Arc<pool::QueryPool>>,
+    /// Per-dataset facts every document repeats (licence, provenance, modified).
+    facts: dataset_facts::FactsCache,
 }
 
 /// Shared, cheaply cloned state of the server.
@@ -130,11 +137,15 @@ impl AppState {
             templates: html::environment(),
             query_slots,
             pool,
+            facts: dataset_facts::FactsCache::default(),
         })))
     }
 
-    /// Call after any write: query workers move to a fresh checkpoint of the store.
+    /// Call after any write: the write time is recorded (documents' `Last-Modified`), cached
+    /// dataset facts are dropped, query workers move to a fresh checkpoint of the store.
     pub(crate) fn written(&self) -> Result<(), WebError> {
+        self.0.store.record_write(std::time::SystemTime::now())?;
+        self.0.facts.clear();
         match &self.0.pool {
             Some(pool) => pool.refresh(),
             None => Ok(()),
@@ -171,6 +182,10 @@ impl AppState {
 
     pub(crate) fn config(&self) -> &Config {
         &self.0.config
+    }
+
+    pub(crate) fn facts(&self) -> &dataset_facts::FactsCache {
+        &self.0.facts
     }
 }
 
@@ -211,11 +226,19 @@ pub fn app(state: AppState) -> Router {
         .layer(CompressionLayer::new().compress_when(
             DefaultPredicate::new().and(NotForContentType::const_new("application/gzip")),
         ))
+        // Outside compression: a compressed body gets its own strong ETag (caching.rs).
+        .layer(axum::middleware::map_response(caching::etag_per_encoding))
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
-                .allow_methods([axum::http::Method::GET, axum::http::Method::HEAD]),
+                .allow_methods([axum::http::Method::GET, axum::http::Method::HEAD])
+                // Accept-Profile and conditional requests from scripts; Link, ETag,
+                // Content-Location and Content-Profile readable by them.
+                .allow_headers(Any)
+                .expose_headers(Any),
         )
+        // OPTIONS on /id/ and /doc/ answers Allow (document.rs); the CORS layer would not.
+        .layer(axum::middleware::from_fn(document::plain_options))
 }
 
 /// Serves `app(state)` on a bound listener until Ctrl-C or SIGTERM, finishing requests in
