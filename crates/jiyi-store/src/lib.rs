@@ -13,6 +13,7 @@ mod describe;
 mod error;
 mod query;
 mod replace;
+mod stats;
 mod store;
 mod write;
 
@@ -22,6 +23,7 @@ pub use query::{
     GraphStream, Query, QueryAnswer, QueryCancel, QueryForm, QueryRequest, SolutionStream,
 };
 pub use replace::{GraphReplacement, ReplaceReport};
+pub use stats::GraphStatistics;
 pub use store::Store;
 pub use write::UpdateRequest;
 

@@ -12,13 +12,19 @@ mod examples;
 mod formats;
 mod graph_store;
 mod html;
+mod images;
 mod landing;
 mod pool;
 mod rights;
+mod schema_org;
 mod service;
+mod site_stats;
+mod sitemap;
 mod sparql;
 mod stream;
+mod terms;
 mod update;
+mod void;
 pub mod worker;
 
 pub use conneg::Accept;
@@ -54,6 +60,9 @@ pub struct Config {
     /// How to start query worker processes (see [`worker`]); `None` evaluates queries on
     /// threads of this process, where a time limit cannot stop in-memory computation.
     pub query_workers: Option<WorkerCommand>,
+    /// Most URLs in one sitemap file; above it `/sitemap.xml` is a sitemap index. The
+    /// protocol's limit (50,000) by default; tests set a small one.
+    pub sitemap_max_urls: usize,
 }
 
 impl Config {
@@ -66,6 +75,7 @@ impl Config {
             write_token: None,
             yasgui_dir: None,
             query_workers: None,
+            sitemap_max_urls: sitemap::PROTOCOL_MAX_URLS,
         }
     }
 }
@@ -104,6 +114,7 @@ struct Inner {
     templates: minijinja::Environment<'static>,
     query_slots: Arc<Semaphore>,
     pool: Option<Arc<pool::QueryPool>>,
+    site: site_stats::SiteCache,
 }
 
 /// Shared, cheaply cloned state of the server.
@@ -128,11 +139,13 @@ impl AppState {
             templates: html::environment(),
             query_slots,
             pool,
+            site: site_stats::SiteCache::default(),
         })))
     }
 
     /// Call after any write: query workers move to a fresh checkpoint of the store.
     pub(crate) fn written(&self) -> Result<(), WebError> {
+        self.0.site.invalidate();
         match &self.0.pool {
             Some(pool) => pool.refresh(),
             None => Ok(()),
@@ -170,6 +183,10 @@ impl AppState {
     pub(crate) fn config(&self) -> &Config {
         &self.0.config
     }
+
+    pub(crate) fn site_cache(&self) -> &site_stats::SiteCache {
+        &self.0.site
+    }
 }
 
 /// The whole site as one router.
@@ -197,7 +214,12 @@ pub fn app(state: AppState) -> Router {
                 .post(graph_store::indirect)
                 .delete(graph_store::indirect),
         )
-        .route("/graph/{*name}", get(graph_store::direct));
+        .route("/graph/{*name}", get(graph_store::direct))
+        // Discovery: VoID + DCAT, sitemap, robots.txt.
+        .route("/.well-known/void", get(void::void))
+        .route("/sitemap.xml", get(sitemap::sitemap))
+        .route("/sitemaps/{file}", get(sitemap::sitemap_file))
+        .route("/robots.txt", get(sitemap::robots));
     if let Some(dir) = &state.config().yasgui_dir {
         router = router.nest_service("/assets/yasgui", tower_http::services::ServeDir::new(dir));
     }
