@@ -227,7 +227,7 @@ fn literal_view(l: &Literal) -> ValueView {
         text_lang: lang_of(l),
         href: None,
         title: None,
-        lang: l.language().map(str::to_owned),
+        lang: l.language().map(lang_attr),
         datatype,
     }
 }
@@ -292,12 +292,81 @@ pub fn link_href(policy: &UriPolicy, iri: &str) -> Option<String> {
         .then(|| iri.to_owned())
 }
 
+/// Namespaces in the order their rows appear: the published profile first, then the
+/// properties for simple harvesters and search engines.
+const ROW_NAMESPACES: &[&str] = &[
+    vocab::CRM,
+    vocab::LA,
+    vocab::RICO,
+    vocab::SKOS,
+    "http://purl.org/linked-data/cube#",
+    vocab::DCAT,
+    vocab::DCTERMS,
+    "http://purl.org/dc/elements/1.1/",
+    vocab::SCHEMA,
+    "http://schema.org/",
+];
+
+/// Where a property's row goes: `rdf:type`, then the label properties, then by vocabulary and
+/// by local name with numbers compared as numbers (`P2` before `P10`, as CIDOC-CRM counts).
+fn row_key(predicate: &str) -> (usize, usize, String, u64, String) {
+    if predicate == format!("{}type", vocab::RDF) {
+        return (0, 0, String::new(), 0, String::new());
+    }
+    if let Some(i) = LABEL_PROPERTIES.iter().position(|p| *p == predicate) {
+        return (1, i, String::new(), 0, String::new());
+    }
+    let (rank, local) = ROW_NAMESPACES
+        .iter()
+        .enumerate()
+        .find_map(|(i, ns)| predicate.strip_prefix(ns).map(|l| (i, l)))
+        .unwrap_or((ROW_NAMESPACES.len(), predicate));
+    let prefix_end = local
+        .find(|c: char| c.is_ascii_digit())
+        .unwrap_or(local.len());
+    let (prefix, rest) = local.split_at(prefix_end);
+    let digits_end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let number = rest[..digits_end].parse().unwrap_or(0);
+    (
+        2,
+        rank,
+        prefix.to_owned(),
+        number,
+        rest[digits_end..].to_owned(),
+    )
+}
+
+/// Orders a section's rows (see [`row_key`]) and each row's values (literals in the page's
+/// language first, then untagged ones, then the others); two properties with the same name
+/// (`dcterms:description`, `schema:description`) get their vocabulary after it.
+fn order_rows(rows: &mut [RowView], lang: Lang) {
+    rows.sort_by_cached_key(|r| row_key(&r.predicate_iri));
+    for row in rows.iter_mut() {
+        row.values.sort_by_key(|v| match &v.lang {
+            Some(tag) if tag.eq_ignore_ascii_case(lang.tag()) => 0,
+            None => 1,
+            Some(_) => 2,
+        });
+    }
+    let names: Vec<String> = rows.iter().map(|r| r.predicate.clone()).collect();
+    for row in rows.iter_mut() {
+        if names.iter().filter(|n| **n == row.predicate).count() > 1
+            && let Some((prefix, _)) = row.predicate_title.split_once(':')
+            && !row.predicate_title.contains("://")
+        {
+            row.predicate = format!("{} ({prefix})", row.predicate);
+        }
+    }
+}
+
 /// A count with thousands separators (12,345), the same in both page languages.
 pub fn format_count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -410,6 +479,7 @@ pub fn render_document(
                 }),
             }
         }
+        order_rows(&mut rows, lang);
         let (anchor, label, fallback, iri) = match subject {
             NamedOrBlankNode::NamedNode(n) => (
                 // The thing is `#top`, its hash IRIs their fragments (the links above point
@@ -608,6 +678,34 @@ mod tests {
             Lang::ZhHant
         );
         assert_eq!(Lang::choose(Some("en"), Some("zh-TW")), Lang::En);
+    }
+
+    #[test]
+    fn rows_follow_the_profile_and_number_properties_as_numbers() {
+        let mut keys: Vec<&str> = vec![
+            "https://schema.org/name",
+            "http://www.cidoc-crm.org/cidoc-crm/P108i_was_produced_by",
+            "http://purl.org/dc/terms/description",
+            "http://www.cidoc-crm.org/cidoc-crm/P2_has_type",
+            "http://www.w3.org/2000/01/rdf-schema#label",
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+            "http://www.cidoc-crm.org/cidoc-crm/P45_consists_of",
+            "http://example.org/other",
+        ];
+        keys.sort_by_key(|k| row_key(k));
+        assert_eq!(
+            keys,
+            vec![
+                "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+                "http://www.w3.org/2000/01/rdf-schema#label",
+                "https://schema.org/name",
+                "http://www.cidoc-crm.org/cidoc-crm/P2_has_type",
+                "http://www.cidoc-crm.org/cidoc-crm/P45_consists_of",
+                "http://www.cidoc-crm.org/cidoc-crm/P108i_was_produced_by",
+                "http://purl.org/dc/terms/description",
+                "http://example.org/other",
+            ]
+        );
     }
 
     #[test]

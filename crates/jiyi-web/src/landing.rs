@@ -80,7 +80,17 @@ fn page(state: &AppState, lang: Lang) -> Result<String, WebError> {
             .map(|thing| {
                 let label = labels.get(thing).and_then(|l| pick_label(l, lang));
                 LinkView {
-                    text: label.map_or_else(|| thing.as_str().to_owned(), |l| l.value().to_owned()),
+                    // Without a label (a statistical observation), the IRI's path says most.
+                    text: label.map_or_else(
+                        || {
+                            thing
+                                .as_str()
+                                .strip_prefix(policy.base())
+                                .unwrap_or(thing.as_str())
+                                .to_owned()
+                        },
+                        |l| l.value().to_owned(),
+                    ),
                     lang: label.and_then(|l| l.language().map(lang_attr)),
                     href: link_href(policy, thing.as_str())
                         .unwrap_or_else(|| thing.as_str().to_owned()),

@@ -107,7 +107,7 @@ fn urlset(
         // Sitemaps want RFC 3986 URLs, entity-escaped.
         let _ = write!(xml, "<url><loc>{}</loc>", escape(iri_to_uri(&doc)));
         if let Some(lastmod) = stats.lastmod(thing) {
-            let _ = write!(xml, "<lastmod>{}</lastmod>", escape(lastmod));
+            let _ = write!(xml, "<lastmod>{}</lastmod>", escape(w3c_datetime(lastmod)));
         }
         xml.push_str("</url>\n");
     }
@@ -130,12 +130,26 @@ fn index(policy: &UriPolicy, stats: &SiteStats, per_file: usize) -> Result<Strin
             escape(iri_to_uri(loc.as_str()))
         );
         if let Some(lastmod) = slice.iter().filter_map(|t| stats.lastmod(t)).max() {
-            let _ = write!(xml, "<lastmod>{}</lastmod>", escape(lastmod));
+            let _ = write!(xml, "<lastmod>{}</lastmod>", escape(w3c_datetime(lastmod)));
         }
         xml.push_str("</sitemap>\n");
     }
     xml.push_str("</sitemapindex>\n");
     Ok(xml)
+}
+
+/// An `xsd:dateTime` in the W3C Datetime profile sitemaps ask for, to the second: the ingest
+/// writes nanoseconds (`…:02.149265165Z`), which the profile allows but few readers expect.
+fn w3c_datetime(value: &str) -> String {
+    match (
+        value.find('.'),
+        value.find(['Z', '+']).or_else(|| value.rfind('-')),
+    ) {
+        (Some(dot), Some(zone)) if dot > 10 && zone > dot => {
+            format!("{}{}", &value[..dot], &value[zone..])
+        }
+        _ => value.to_owned(),
+    }
 }
 
 /// `GET /robots.txt`: everything may be crawled except query and write endpoints; the sitemap
@@ -170,4 +184,27 @@ pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Respon
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::w3c_datetime;
+
+    #[test]
+    fn lastmod_is_cut_to_the_second() {
+        assert_eq!(
+            w3c_datetime("2026-12-04T01:31:02.149265165Z"),
+            "2026-12-04T01:31:02Z"
+        );
+        assert_eq!(
+            w3c_datetime("2026-12-04T01:31:02.5+08:00"),
+            "2026-12-04T01:31:02+08:00"
+        );
+        assert_eq!(
+            w3c_datetime("2026-12-04T01:31:02.5-03:00"),
+            "2026-12-04T01:31:02-03:00"
+        );
+        assert_eq!(w3c_datetime("2026-01-02T03:04:05Z"), "2026-01-02T03:04:05Z");
+        assert_eq!(w3c_datetime("2026-01-02"), "2026-01-02");
+    }
 }

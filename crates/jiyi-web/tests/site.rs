@@ -689,9 +689,7 @@ async fn landing_page_says_what_is_published_and_where_to_start() {
     assert!(page.contains("<a href=\"/doc/dataset/museum\">"), "{page}");
     // Examples: things of the dataset's main class, by label, linked to their documents.
     assert!(
-        page.contains(&format!(
-            "<a href=\"/doc/object/翠玉白菜\" lang=\"en\">Jadeite Cabbage</a>"
-        )),
+        page.contains("<a href=\"/doc/object/翠玉白菜\" lang=\"en\">Jadeite Cabbage</a>"),
         "{page}"
     );
     for link in [
