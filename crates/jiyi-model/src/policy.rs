@@ -114,6 +114,12 @@ impl UriPolicy {
         self.named_node(format!("{}dumps/{name}.{extension}", self.base))
     }
 
+    /// A resource of the site itself rather than of a dataset: `sparql`, `.well-known/void`,
+    /// `sitemap.xml`. `path` is relative to the base and ASCII.
+    pub fn site_resource(&self, path: &str) -> Result<NamedNode, ModelError> {
+        self.named_node(format!("{}{}", self.base, path.trim_start_matches('/')))
+    }
+
     fn named_node(&self, iri: String) -> Result<NamedNode, ModelError> {
         NamedNode::new(iri.clone()).map_err(|e| ModelError::InvalidIri {
             iri,

@@ -20,6 +20,7 @@ mod error;
 mod modified;
 mod query;
 mod replace;
+mod stats;
 mod store;
 mod tombstones;
 mod write;
@@ -35,6 +36,7 @@ pub use query::{
     GraphStream, Query, QueryAnswer, QueryCancel, QueryForm, QueryRequest, SolutionStream,
 };
 pub use replace::{DatasetCommit, GraphReplacement, ReplaceReport};
+pub use stats::GraphStatistics;
 pub use store::Store;
 pub use tombstones::{ThingWithdrawal, Tombstone, Withdrawal};
 pub use write::UpdateRequest;

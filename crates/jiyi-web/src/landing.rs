@@ -1,15 +1,38 @@
-//! The landing page: what is published here and where to start.
+//! The landing page: what is published here (each dataset's title, description, licence,
+//! access class, triple and thing counts, examples) and where to start (the SPARQL page, the
+//! VoID, the sitemap, dumps where a dataset announces them with `void:dataDump`).
+//!
+//! Counts come from [`crate::site_stats`] (cached), so the page costs a few label look-ups.
 
-use crate::html::{DatasetSummary, Lang, pick_label, render_landing};
+use crate::html::{Lang, LinkView, display_iri, format_count, lang_attr, link_href, pick_label};
+use crate::site_stats::{DatasetStats, site_stats};
 use crate::{AppState, WebError, query_param};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use jiyi_store::{Query, QueryAnswer, QueryRequest};
-use oxrdf::Term;
+use jiyi_model::vocab::{DCTERMS, JIYI, VOID};
+use oxrdf::{Literal, NamedNode, Term};
+use serde::Serialize;
 
-/// How many example things the landing page links per dataset.
-const EXAMPLES: usize = 3;
+/// One dataset on the landing page.
+#[derive(Serialize)]
+struct DatasetView {
+    title: String,
+    title_lang: Option<String>,
+    /// The dataset IRI, shown for citing.
+    iri: String,
+    /// Link to its document, when it has one.
+    href: Option<String>,
+    description: Option<String>,
+    description_lang: Option<String>,
+    licences: Vec<LinkView>,
+    access_class: Option<String>,
+    triples: String,
+    things: String,
+    modified: Option<String>,
+    dumps: Vec<LinkView>,
+    examples: Vec<LinkView>,
+}
 
 /// `GET /`.
 pub async fn landing(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
@@ -20,11 +43,9 @@ pub async fn landing(State(state): State<AppState>, uri: Uri, headers: HeaderMap
             .and_then(|v| v.to_str().ok()),
     );
     let worker = state.clone();
-    let result = tokio::task::spawn_blocking(move || summaries(&worker, lang)).await;
+    let result = tokio::task::spawn_blocking(move || page(&worker, lang)).await;
     let page = match result {
-        Ok(Ok(datasets)) => render_landing(state.templates(), lang, &datasets)
-            .map_err(|e| WebError::Internal(format!("template: {e}"))),
-        Ok(Err(e)) => Err(e),
+        Ok(page) => page,
         Err(e) => Err(WebError::Internal(e.to_string())),
     };
     match page {
@@ -41,57 +62,115 @@ pub async fn landing(State(state): State<AppState>, uri: Uri, headers: HeaderMap
     }
 }
 
-fn summaries(state: &AppState, lang: Lang) -> Result<Vec<DatasetSummary>, WebError> {
+fn page(state: &AppState, lang: Lang) -> Result<String, WebError> {
+    let stats = site_stats(state)?;
     let policy = state.policy();
     let store = state.store();
-    let mut out = Vec::new();
-    for graph in store.published_graphs()? {
-        let Some(name) = policy.dataset_of_graph(graph.as_str()) else {
-            continue;
-        };
-        let dataset = policy
-            .dataset(name)
-            .map_err(|e| WebError::Internal(e.to_string()))?;
-        let labels = store.labels([&dataset])?;
-        let title = labels
-            .get(&dataset)
-            .and_then(|l| pick_label(l, lang))
-            .map_or_else(|| name.to_owned(), |l| l.value().to_owned());
-        // A few things of the dataset's most common kind (objects, records…), not its
-        // concepts or its own metadata.
-        let query = format!(
-            "SELECT ?s WHERE {{ GRAPH <{g}> {{ \
-               {{ SELECT ?t (COUNT(?x) AS ?n) WHERE {{ ?x a ?t FILTER(STRSTARTS(STR(?x), \"{base}id/\") && !CONTAINS(STR(?x), \"#\")) }} \
-                 GROUP BY ?t ORDER BY DESC(?n) LIMIT 1 }} \
-               ?s a ?t FILTER(STRSTARTS(STR(?s), \"{base}id/\") && !CONTAINS(STR(?s), \"#\")) }} }} \
-             ORDER BY ?s LIMIT {EXAMPLES}",
-            g = graph.as_str(),
-            base = policy.base(),
-        );
-        let mut examples = Vec::new();
-        let query = Query::parse(&query, None)?;
-        if let QueryAnswer::Solutions(solutions) = store.query(&QueryRequest::new(&query))? {
-            let mut things = Vec::new();
-            for solution in solutions {
-                if let Some(Term::NamedNode(n)) = solution?.get("s") {
-                    things.push(n.clone());
+    let mut datasets = Vec::new();
+    for dataset in &stats.datasets {
+        let mut wanted: Vec<NamedNode> = dataset.examples.clone();
+        wanted.push(dataset.iri.clone());
+        let labels = store.labels(&wanted)?;
+        let label = labels.get(&dataset.iri).and_then(|l| pick_label(l, lang));
+        let descriptions: Vec<Literal> = literals(dataset, &format!("{DCTERMS}description"));
+        let description = pick_label(&descriptions, lang);
+        let examples = dataset
+            .examples
+            .iter()
+            .map(|thing| {
+                let label = labels.get(thing).and_then(|l| pick_label(l, lang));
+                LinkView {
+                    // Without a label (a statistical observation), the IRI's path says most.
+                    text: label.map_or_else(
+                        || {
+                            thing
+                                .as_str()
+                                .strip_prefix(policy.base())
+                                .unwrap_or(thing.as_str())
+                                .to_owned()
+                        },
+                        |l| l.value().to_owned(),
+                    ),
+                    lang: label.and_then(|l| l.language().map(lang_attr)),
+                    href: link_href(policy, thing.as_str())
+                        .unwrap_or_else(|| thing.as_str().to_owned()),
                 }
-            }
-            let labels = store.labels(&things)?;
-            for thing in things {
-                let text = labels
-                    .get(&thing)
-                    .and_then(|l| pick_label(l, lang))
-                    .map_or_else(|| thing.as_str().to_owned(), |l| l.value().to_owned());
-                examples.push((thing.as_str().to_owned(), text));
-            }
-        }
-        out.push(DatasetSummary {
-            title,
-            iri: dataset.as_str().to_owned(),
-            triples: store.graph_len(graph.as_ref())?,
+            })
+            .collect();
+        let links = |predicate: &str, name: &dyn Fn(&str) -> String| -> Vec<LinkView> {
+            dataset
+                .values(predicate)
+                .filter_map(|t| match t {
+                    Term::NamedNode(n) => Some(LinkView {
+                        text: name(n.as_str()),
+                        lang: None,
+                        href: link_href(policy, n.as_str())?,
+                    }),
+                    _ => None,
+                })
+                .collect()
+        };
+        datasets.push(DatasetView {
+            title: label.map_or_else(|| dataset.name.clone(), |l| l.value().to_owned()),
+            title_lang: label
+                .and_then(|l| l.language())
+                .filter(|tag| !tag.eq_ignore_ascii_case(lang.tag()))
+                .map(lang_attr),
+            iri: dataset.iri.as_str().to_owned(),
+            href: dataset
+                .described
+                .then(|| link_href(policy, dataset.iri.as_str()))
+                .flatten(),
+            description: description.map(|l| l.value().to_owned()),
+            description_lang: description.and_then(|l| l.language().map(lang_attr)),
+            licences: links(&format!("{DCTERMS}license"), &|iri| {
+                crate::rights::licence_name(iri).map_or_else(|| iri.to_owned(), str::to_owned)
+            }),
+            access_class: dataset
+                .values(&format!("{JIYI}accessClass"))
+                .find_map(|t| match t {
+                    Term::NamedNode(n) => Some(
+                        crate::terms::term_name(n.as_str(), lang)
+                            .map_or_else(|| display_iri(n.as_str()), str::to_owned),
+                    ),
+                    _ => None,
+                }),
+            triples: format_count(dataset.triples),
+            things: format_count(dataset.entities),
+            // The date of the last ingest is what a reader wants; the time is in the VoID.
+            modified: dataset
+                .modified
+                .as_deref()
+                .map(|m| m.get(..10).unwrap_or(m).to_owned()),
+            dumps: links(&format!("{VOID}dataDump"), &|iri| {
+                iri.rsplit('/').next().unwrap_or(iri).to_owned()
+            }),
             examples,
         });
     }
-    Ok(out)
+    state
+        .templates()
+        .get_template("landing.html")
+        .and_then(|t| {
+            t.render(minijinja::context! {
+                lang => lang.tag(),
+                other_lang => match lang { Lang::ZhHant => "en", Lang::En => "zh-Hant" },
+                title => "Jiyi 記憶",
+                datasets,
+                dataset_count => stats.datasets.len(),
+                total_triples => format_count(stats.total_triples),
+                total_things => format_count(stats.things.len() as u64),
+            })
+        })
+        .map_err(|e| WebError::Internal(format!("template: {e}")))
+}
+
+fn literals(dataset: &DatasetStats, predicate: &str) -> Vec<Literal> {
+    dataset
+        .values(predicate)
+        .filter_map(|t| match t {
+            Term::Literal(l) => Some(l.clone()),
+            _ => None,
+        })
+        .collect()
 }

@@ -16,15 +16,21 @@ mod examples;
 mod formats;
 mod graph_store;
 mod html;
+mod images;
 mod landing;
 mod paging;
 mod pool;
 mod profiles;
 mod rights;
+mod schema_org;
 mod service;
+mod site_stats;
+mod sitemap;
 mod sparql;
 mod stream;
+mod terms;
 mod update;
+mod void;
 pub mod worker;
 
 pub use conneg::Accept;
@@ -61,6 +67,9 @@ pub struct Config {
     /// How to start query worker processes (see [`worker`]); `None` evaluates queries on
     /// threads of this process, where a time limit cannot stop in-memory computation.
     pub query_workers: Option<WorkerCommand>,
+    /// Most URLs in one sitemap file; above it `/sitemap.xml` is a sitemap index. The
+    /// protocol's limit (50,000) by default; tests set a small one.
+    pub sitemap_max_urls: usize,
 }
 
 impl Config {
@@ -73,6 +82,7 @@ impl Config {
             write_token: None,
             yasgui_dir: None,
             query_workers: None,
+            sitemap_max_urls: sitemap::PROTOCOL_MAX_URLS,
         }
     }
 }
@@ -113,6 +123,8 @@ struct Inner {
     pool: Option<Arc<pool::QueryPool>>,
     /// Per-dataset facts every document repeats (licence, provenance, modified).
     facts: dataset_facts::FactsCache,
+    /// Per-store-state counts for the VoID, the sitemap and the landing page.
+    site: site_stats::SiteCache,
 }
 
 /// Shared, cheaply cloned state of the server.
@@ -138,6 +150,7 @@ impl AppState {
             query_slots,
             pool,
             facts: dataset_facts::FactsCache::default(),
+            site: site_stats::SiteCache::default(),
         })))
     }
 
@@ -146,6 +159,7 @@ impl AppState {
     pub(crate) fn written(&self) -> Result<(), WebError> {
         self.0.store.record_write(std::time::SystemTime::now())?;
         self.0.facts.clear();
+        self.0.site.invalidate();
         match &self.0.pool {
             Some(pool) => pool.refresh(),
             None => Ok(()),
@@ -187,6 +201,10 @@ impl AppState {
     pub(crate) fn facts(&self) -> &dataset_facts::FactsCache {
         &self.0.facts
     }
+
+    pub(crate) fn site_cache(&self) -> &site_stats::SiteCache {
+        &self.0.site
+    }
 }
 
 /// The whole site as one router.
@@ -216,7 +234,12 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/graph/{*name}", get(graph_store::direct))
         // Harvesting (issue 7): dump files; 410 on /doc/ is wired with Store::tombstone.
-        .route("/dumps/{file}", get(dumps::dump));
+        .route("/dumps/{file}", get(dumps::dump))
+        // Discovery: VoID + DCAT, sitemap, robots.txt.
+        .route("/.well-known/void", get(void::void))
+        .route("/sitemap.xml", get(sitemap::sitemap))
+        .route("/sitemaps/{file}", get(sitemap::sitemap_file))
+        .route("/robots.txt", get(sitemap::robots));
     if let Some(dir) = &state.config().yasgui_dir {
         router = router.nest_service("/assets/yasgui", tower_http::services::ServeDir::new(dir));
     }
