@@ -305,6 +305,30 @@ def wrk_run(wrk: str, url: str, paths: Path, args, seconds: float, report: Path)
     return figures
 
 
+def profile(pid: int, load, seconds: float) -> str:
+    """Samples `jiyi serve` (and its threads) with perf while `load` runs; writes the flat
+    profile by symbol to WORK/perf-report.txt and returns its path."""
+    if not shutil.which("perf"):
+        raise RuntimeError("--perf needs perf (Debian: linux-perf)")
+    data = WORK / "perf.data"
+    rec = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(pid), "-o", str(data), "--",
+                            "sleep", f"{seconds:g}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(0.5)
+    load()
+    _, err = rec.communicate()
+    if rec.returncode != 0:
+        raise RuntimeError(f"perf record failed: {err.decode('utf-8', 'replace')[-500:]}")
+    out = WORK / "perf-report.txt"
+    with open(out, "w") as f:
+        for sort in ("dso", "symbol"):
+            report = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--no-children", "-g", "none",
+                                     "--sort", sort, "--percent-limit", "0.3"], capture_output=True, text=True)
+            # perf pads the symbol column to the widest name: trim it.
+            f.write("\n".join(re.sub(r"[\s-]+$", "", line) for line in report.stdout.splitlines()) + "\n")
+    print(f"perf profile of jiyi serve under load: {out}", file=sys.stderr)
+    return str(out)
+
+
 # --- the run ---------------------------------------------------------------------------------
 
 def sample_things(data: Path, n: int, seed: int) -> list[tuple[str, str]]:
@@ -396,7 +420,7 @@ def run(args) -> int:
         for s in summaries:
             print(s, file=sys.stderr)
 
-        _, host, port = procs.jiyi_serve(jiyi_bin, workdir / "jiyi", [*args.jiyi_arg])
+        jiyi_proc, host, port = procs.jiyi_serve(jiyi_bin, workdir / "jiyi", [*args.jiyi_arg])
         jiyi = Client(host, port)
         peers.wait_until(lambda: jiyi.get("/healthz", "text/plain")[0] == 200, "jiyi serve")
         jiyi_triples = jiyi.count("/sparql")
@@ -468,6 +492,10 @@ def run(args) -> int:
             if any(s["errors"].values()):
                 errors.append(f"{name}: wrk counted errors {s['errors']} (status = answers other than 2xx/3xx)")
         result["wrk_commands"] = {name: rs[0]["command"] for name, rs in runs.items()}
+        if args.perf > 0:
+            url, paths = targets["jiyi"]
+            result["perf_report"] = profile(jiyi_proc.pid, lambda: wrk_run(wrk, url, paths, args, args.perf,
+                                                                        workdir / "wrk.json"), args.perf)
     except (RuntimeError, subprocess.CalledProcessError, OSError) as e:
         errors.append(str(e))
     finally:
@@ -547,6 +575,9 @@ def main() -> int:
     ap.add_argument("--duration", type=float, default=30, help="seconds per measured run")
     ap.add_argument("--warmup", type=float, default=10, help="seconds of warm-up per server")
     ap.add_argument("--rounds", type=int, default=2, help="measured runs per server, order alternating")
+    ap.add_argument("--perf", type=float, default=0,
+                    help="afterwards, profile jiyi serve with perf for this many seconds under the same load "
+                         "(flat profile in ~/.cache/jiyi/deref/perf-report.txt)")
     ap.add_argument("--json", help="also write the figures to this JSON file")
     ap.add_argument("--keep", action="store_true", help="keep the data, stores and logs")
     args = ap.parse_args()
