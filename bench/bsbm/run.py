@@ -27,14 +27,10 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import platform
 import random
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -47,75 +43,30 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 QUERY_DIR = REPO.parent / "shared/data/bsbm-sample/queries/explore"
 CACHE = Path.home() / ".cache/jiyi"
-VENV = CACHE / "bench-venv"
-OXIGRAPH_VERSION = "0.5.13"
-REQUIREMENTS = [f"oxigraph=={OXIGRAPH_VERSION}", f"pyoxigraph=={OXIGRAPH_VERSION}"]
 TOKEN = "secret"
 BASE = "http://bsbm.example/"
 
 
 # --- environment -----------------------------------------------------------------------------
 
+sys.path.insert(0, str(HERE.parent))
+import peers  # noqa: E402  (bench/peers.py: the venv, the binaries, the server processes)
+
+from peers import free_port, machine, wait_until  # noqa: E402,F401
+
+
 def ensure_environment() -> None:
     """Re-run under the bench venv unless pyoxigraph and the oxigraph CLI are at hand."""
-    try:
-        import pyoxigraph  # noqa: F401
-
-        ok = Path(sys.executable).with_name("oxigraph").exists()
-    except ImportError:
-        ok = False
-    if ok:
-        return
-    if os.environ.get("JIYI_BSBM_REEXEC"):
-        sys.exit(f"error: {sys.executable} still lacks pyoxigraph or the oxigraph CLI after installing")
-    python = VENV / "bin/python"
-    if not python.exists():
-        print(f"creating {VENV}", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", *REQUIREMENTS], check=True)
-    os.environ["JIYI_BSBM_REEXEC"] = "1"
-    os.execv(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
+    peers.ensure_environment(__file__, ["pyoxigraph"])
 
 
 def jiyi_binary(given: str | None) -> Path:
-    if given:
-        return Path(given)
-    if os.environ.get("JIYI_BIN"):
-        return Path(os.environ["JIYI_BIN"])
-    target = CACHE / "target"
-    print(f"building jiyi (cargo build --release -p jiyi-cli, CARGO_TARGET_DIR={target})", file=sys.stderr)
-    subprocess.run(["cargo", "build", "--release", "-p", "jiyi-cli"], cwd=REPO, check=True,
-                   env={**os.environ, "CARGO_TARGET_DIR": str(target)})
-    return target / "release/jiyi"
+    return peers.jiyi_binary(given)
 
 
 def jiyi_env(args) -> dict[str, str]:
     env = dict(kv.split("=", 1) for kv in args.jiyi_env)
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(open("/proc/meminfo").readline().split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}"
 
 
 # --- HTTP ------------------------------------------------------------------------------------
@@ -182,39 +133,19 @@ def wait_until(check, what: str, timeout: float = 120) -> None:
 
 # --- servers ---------------------------------------------------------------------------------
 
-class Servers:
+class Servers(peers.Processes):
     def __init__(self, workdir: Path, log_dir: Path):
+        super().__init__(log_dir)
         self.workdir = workdir
-        self.log_dir = log_dir
-        self.procs: list[subprocess.Popen] = []
-
-    def stop(self) -> None:
-        for p in self.procs:
-            if p.poll() is None:
-                p.terminate()
-        for p in self.procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
 
     def start_oxigraph(self, binary: Path, data: Path) -> tuple[Endpoint, float]:
         location = self.workdir / "oxigraph"
-        start = time.perf_counter()
-        with open(self.log_dir / "oxigraph-load.log", "wb") as log:
-            subprocess.run([str(binary), "load", "--location", str(location), "--file", str(data)],
-                           check=True, stdout=log, stderr=subprocess.STDOUT)
-        load_s = time.perf_counter() - start
-        port = free_port()
-        log = open(self.log_dir / "oxigraph-serve.log", "wb")
-        self.procs.append(subprocess.Popen(
-            [str(binary), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-            stdout=log, stderr=subprocess.STDOUT))
+        load_s = self.oxigraph_load(binary, location, data)
+        proc, port = self.oxigraph_serve(binary, location)
         ep = Endpoint("oxigraph", "127.0.0.1", port, "/query")
 
         def ready() -> bool:
-            if self.procs[-1].poll() is not None:
+            if proc.poll() is not None:
                 raise RuntimeError("oxigraph serve-read-only exited; see oxigraph-serve.log")
             return ep.query("ASK {}", "application/sparql-results+json")[1] == 200
 
@@ -224,27 +155,14 @@ class Servers:
     def start_jiyi(self, binary: Path, data: Path, clients: int, extra: list[str],
                    env: dict[str, str]) -> tuple[Endpoint, float]:
         store = self.workdir / "jiyi"
-        log = open(self.log_dir / "jiyi-serve.log", "wb")
-        proc = subprocess.Popen(
-            [str(binary), "serve", "--store", str(store), "--bind", "127.0.0.1:0", "--base", BASE,
-             "--max-results", str(10**9), "--query-timeout", "600",
+        _, host, port = self.jiyi_serve(
+            binary, store,
+            ["--base", BASE, "--max-results", str(10**9), "--query-timeout", "600",
              "--max-concurrent-queries", str(max(4, clients)),
              "--max-upload", str(max(1 << 30, data.stat().st_size + (1 << 20))), *extra],
-            stdout=subprocess.PIPE, stderr=log, env={**os.environ, **env, "JIYI_WRITE_TOKEN": TOKEN})
-        self.procs.append(proc)
-        first = proc.stdout.readline().decode("utf-8", "replace").strip()
-        m = re.match(r"Serving (\S+) at http://([^/]+)/", first)
-        if not m:
-            raise RuntimeError(f"jiyi serve did not say where it listens (got {first!r}); see jiyi-serve.log")
-
-        def drain() -> None:
-            for line in proc.stdout:
-                log.write(line)
-
-        threading.Thread(target=drain, daemon=True).start()
-        host, port = m.group(2).rsplit(":", 1)
+            {**env, "JIYI_WRITE_TOKEN": TOKEN})
         start = time.perf_counter()
-        conn = http.client.HTTPConnection(host, int(port), timeout=7200)
+        conn = http.client.HTTPConnection(host, port, timeout=7200)
         with open(data, "rb") as f:
             conn.request("PUT", "/graph-store?default", body=f, headers={
                 "Content-Type": "application/n-triples", "Authorization": f"Bearer {TOKEN}",
@@ -254,7 +172,7 @@ class Servers:
         conn.close()
         if resp.status not in (200, 201, 204):
             raise RuntimeError(f"Graph Store PUT answered {resp.status}: {answer[:500]!r}")
-        return Endpoint("jiyi", host, int(port), "/sparql"), time.perf_counter() - start
+        return Endpoint("jiyi", host, port, "/sparql"), time.perf_counter() - start
 
 
 # --- queries ---------------------------------------------------------------------------------
