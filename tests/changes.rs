@@ -424,6 +424,103 @@ fn withdrawals_state_their_reason_and_hold_across_ingests() {
     assert!(store.describe(survivor.as_ref()).expect("d").is_some());
 }
 
+#[test]
+fn a_withdrawn_thing_answers_410_with_its_tombstone_and_a_page_that_says_why() {
+    let copy = Copy::new();
+    copy.ingest();
+    let merged = object("DEMO-器物-0005");
+    let survivor = object("DEMO-器物-0004");
+    let reason = "merged into DEMO-器物-0004 (duplicate record) <重複>";
+    copy.jiyi(&[
+        "withdraw",
+        "--thing",
+        merged.as_str(),
+        "--reason",
+        reason,
+        "--replaced-by",
+        survivor.as_str(),
+    ]);
+    let server = Server::start(&copy.store, &[]);
+    let client = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let doc = |iri: &NamedNode| {
+        format!(
+            "{}/{}",
+            server.url,
+            jiyi_model::iri::iri_to_uri(&iri.as_str()[BASE.len()..].replacen("id/", "doc/", 1))
+        )
+    };
+    let get = |url: &str, accept: &str| {
+        let r = client
+            .get(url)
+            .header("Accept", accept)
+            .header("Accept-Language", "zh-TW")
+            .send()
+            .expect("GET");
+        let status = r.status().as_u16();
+        let link = r
+            .headers()
+            .get("link")
+            .map(|v| v.to_str().expect("ascii").to_owned());
+        (status, link, r.text().expect("body"))
+    };
+
+    // RDF: the tombstone as data, parsed and checked triple by triple.
+    let (status, link, body) = get(&doc(&merged), "text/turtle");
+    assert_eq!(status, 410, "{body}");
+    let link = link.expect("a Link to the successor");
+    assert!(
+        link.contains("successor-version") && link.contains("DEMO-%E5%99%A8%E7%89%A9-0004"),
+        "{link}"
+    );
+    let triples: Vec<_> = oxrdfio::RdfParser::from_format(oxrdfio::RdfFormat::Turtle)
+        .for_reader(body.as_bytes())
+        .collect::<Result<_, _>>()
+        .expect("the tombstone is Turtle");
+    let about = |p: &str| -> Vec<String> {
+        triples
+            .iter()
+            .filter(|q| q.subject.to_string() == format!("<{}>", merged.as_str()))
+            .filter(|q| q.predicate.as_str() == p)
+            .map(|q| q.object.to_string())
+            .collect()
+    };
+    assert_eq!(
+        about("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        ["<https://www.w3.org/ns/activitystreams#Tombstone>"]
+    );
+    assert_eq!(
+        about("https://w3id.org/jiyi/ns#reason"),
+        [format!("\"{}\"", reason.replace('"', "\\\""))]
+    );
+    assert_eq!(
+        about("http://purl.org/dc/terms/isReplacedBy"),
+        [format!("<{}>", survivor.as_str())]
+    );
+    assert_eq!(
+        about("https://www.w3.org/ns/activitystreams#deleted").len(),
+        1
+    );
+
+    // HTML: a page that explains, in the reader's language, escaped, linking the successor.
+    let (status, _, page) = get(&doc(&merged), "text/html");
+    assert_eq!(status, 410);
+    assert!(page.contains("已不再發布"), "{page}");
+    assert!(page.contains("&lt;重複&gt;"), "the reason, escaped: {page}");
+    assert!(
+        page.contains("href=\"/doc/object/DEMO-%E5%99%A8%E7%89%A9-0004\""),
+        "{page}"
+    );
+
+    // A thing never published stays 404; a live one 200.
+    let (status, _, _) = get(&doc(&object("DEMO-器物-9999")), "text/turtle");
+    assert_eq!(status, 404);
+    let (status, _, _) = get(&doc(&survivor), "text/turtle");
+    assert_eq!(status, 200);
+}
+
 fn gunzip(path: &Path) -> String {
     use std::io::Read as _;
     let mut text = String::new();

@@ -56,7 +56,7 @@ fn a_crawl_of_the_demo_site_finds_no_broken_uri_and_no_format_disagreement() {
 
     let out = Command::new(&python)
         .arg(root().join("tests/interop/crawl.py"))
-        .args([&server.url, BASE])
+        .args([&server.url, BASE, "--require-discovery"])
         .output()
         .expect("run python");
     let stdout = String::from_utf8_lossy(&out.stdout);

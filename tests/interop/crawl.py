@@ -234,7 +234,9 @@ class Crawl:
             sitemaps = [self.server + "/sitemap.xml"]
         locs = []
         for sitemap in sitemaps:
-            locs += self.sitemap(sitemap, depth=0)
+            # robots.txt names sitemaps by their published address (on the base): fetch them here.
+            iri = self.iri(sitemap)
+            locs += self.sitemap(self.url(iri) if iri else sitemap, depth=0)
         if has_void:
             print(f"start: {void} (VoID), {len(locs)} URIs from {len(sitemaps)} sitemap(s)")
             self.enqueue(void)

@@ -523,7 +523,8 @@ fn distribution_triples(
         Triple::new(
             d(),
             iri(DCTERMS, "title"),
-            Literal::new_language_tagged_literal_unchecked(zh, "zh-Hant"),
+            // Lowercase, as Oxigraph normalises tags and JSON-LD processors compare them.
+            Literal::new_language_tagged_literal_unchecked(zh, "zh-hant"),
         ),
         Triple::new(d(), iri(DCAT, "downloadURL"), url.clone()),
         Triple::new(d(), iri(DCAT, "accessURL"), url),

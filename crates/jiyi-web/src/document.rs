@@ -233,20 +233,31 @@ fn respond(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Response,
         .ok_or_else(|| WebError::NotFound(format!("no document describes <{thing}>")))?;
     let address = DocAddress::new(policy.base(), &doc, shadowed(state, &thing)?);
 
-    let description = store
-        .describe_page(thing.as_ref(), asked.page - 1, PAGE_SIZE)?
-        .ok_or_else(|| {
-            WebError::NotFound(format!(
-                "nothing is published about <{thing}>{}; {START_HERE}",
-                match suffix {
-                    Some(r) => format!(
-                        " (read as the {} of it; nor about <{whole_iri}>, the whole path read as a key)",
-                        r.name()
-                    ),
-                    None => String::new(),
-                }
-            ))
-        })?;
+    let Some(description) = store.describe_page(thing.as_ref(), asked.page - 1, PAGE_SIZE)? else {
+        // Published once and deleted since: 410 with the tombstone, never a bare 404.
+        if let Some(tombstone) = store.tombstone(thing.as_ref())? {
+            let doc_node =
+                NamedNode::new(doc.clone()).map_err(|e| WebError::Internal(e.to_string()))?;
+            return crate::gone::respond(
+                state,
+                &thing,
+                &doc_node,
+                &tombstone,
+                representation,
+                asked.lang,
+            );
+        }
+        return Err(WebError::NotFound(format!(
+            "nothing is published about <{thing}>{}; {START_HERE}",
+            match suffix {
+                Some(r) => format!(
+                    " (read as the {} of it; nor about <{whole_iri}>, the whole path read as a key)",
+                    r.name()
+                ),
+                None => String::new(),
+            }
+        )));
+    };
     if description.triples.is_empty() {
         return Err(WebError::NotFound(format!(
             "<{thing}> has fewer than {} pages; its first page is {}",

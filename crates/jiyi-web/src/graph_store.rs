@@ -184,13 +184,17 @@ async fn read(
     }
     let (mut writer, body) = channel_body(());
     let store = state.store().clone();
+    // JSON-LD can name graphs, but a client reading one graph from the Graph Store reads the
+    // document's default graph (rdflib, pyld's to_rdf into a Graph), so JSON-LD carries the
+    // triples unnamed; TriG and N-Quads keep the graph name, which is what their readers expect.
+    let named = format.supports_datasets() && !matches!(format, RdfFormat::JsonLd { .. });
     tokio::task::spawn_blocking(move || {
         let mut serializer = crate::formats::rdf_serializer(format).for_writer(&mut writer);
         let mut outcome = Ok(());
         for triple in store.graph_triples(graph.as_ref()) {
             let written = triple.map_err(|e| e.to_string()).and_then(|t| {
                 let quad = t.in_graph(graph.clone());
-                if format.supports_datasets() {
+                if named {
                     serializer.serialize_quad(&quad)
                 } else {
                     serializer.serialize_triple(&Triple::from(quad))

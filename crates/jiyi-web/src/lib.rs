@@ -14,6 +14,7 @@ mod error;
 mod evaluate;
 mod examples;
 mod formats;
+mod gone;
 mod graph_store;
 mod html;
 mod images;

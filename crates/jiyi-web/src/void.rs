@@ -175,7 +175,7 @@ pub fn void_triples(policy: &UriPolicy, stats: &SiteStats) -> Result<Vec<Triple>
         Triple::new(
             document.clone(),
             iri(DCTERMS, "title"),
-            Literal::new_language_tagged_literal_unchecked("記憶（Jiyi）發布的資料集", "zh-Hant"),
+            Literal::new_language_tagged_literal_unchecked("記憶（Jiyi）發布的資料集", "zh-hant"),
         ),
         Triple::new(document, iri(FOAF, "primaryTopic"), catalog.clone()),
         Triple::new(catalog.clone(), ty.clone(), iri(DCAT, "Catalog")),
@@ -188,7 +188,7 @@ pub fn void_triples(policy: &UriPolicy, stats: &SiteStats) -> Result<Vec<Triple>
         Triple::new(
             catalog.clone(),
             iri(DCTERMS, "title"),
-            Literal::new_language_tagged_literal_unchecked("記憶（Jiyi）鏈結開放資料", "zh-Hant"),
+            Literal::new_language_tagged_literal_unchecked("記憶（Jiyi）鏈結開放資料", "zh-hant"),
         ),
         Triple::new(
             catalog.clone(),
