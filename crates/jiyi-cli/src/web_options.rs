@@ -35,6 +35,12 @@ pub struct WebOptions {
     /// published graphs.
     #[arg(long)]
     no_union_default_graph: bool,
+    /// Megabytes of rendered documents kept in memory until the store changes (0: none).
+    #[arg(long, default_value_t = 64)]
+    document_cache_mb: u64,
+    /// Documents rendered at once; more requests wait (default: twice the cores).
+    #[arg(long)]
+    describe_concurrency: Option<usize>,
     /// Evaluate queries on threads of the server instead of worker processes (a time limit
     /// then cannot stop a query computing in memory; for debugging only).
     #[arg(long)]
@@ -72,6 +78,10 @@ impl WebOptions {
                 std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/jiyi/yasgui"))
             })
             .filter(|d| d.join("yasgui.min.js").is_file());
+        config.document_cache_bytes = self.document_cache_mb.saturating_mul(1024 * 1024);
+        if let Some(n) = self.describe_concurrency {
+            config.describe_concurrency = n.max(1);
+        }
         if !self.in_process_queries {
             config.query_workers = Some(crate::sparql_worker::command()?);
         }

@@ -6,12 +6,11 @@
 //! ([`crate::caching`]).
 
 use crate::addresses::{DocAddress, Variant, split_suffix};
-use crate::caching::{
-    DOCUMENT_CACHE_CONTROL, REDIRECT_CACHE_CONTROL, http_date, not_modified, strong_etag,
-};
+use crate::caching::{DOCUMENT_CACHE_CONTROL, REDIRECT_CACHE_CONTROL, http_date, strong_etag};
 use crate::conneg::Accept;
+use crate::document_cache::{Rendered, RequestKey};
 use crate::formats::{DOCUMENT_OFFERS, RdfRepresentation};
-use crate::html::{DocumentPage, Lang, render_document};
+use crate::html::{DocumentPage, Lang, PageLinks, render_document};
 use crate::paging::{PAGE_SIZE, neighbours, page_number, paging_triples};
 use crate::profiles::{
     ALTERNATES_PROFILE, ALTR, PROF, PROF_PROFILE, Profile, ProfileRequest, content_profile,
@@ -25,6 +24,7 @@ use jiyi_model::iri::uri_to_iri;
 use jiyi_model::vocab::{DCTERMS, RDF, RDFS};
 use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 /// `Accept-Profile` (dx-prof-conneg; not in the `http` crate's list).
@@ -133,15 +133,44 @@ pub async fn plain_options(
 }
 
 /// `GET /doc/{kind}/{key}[.suffix]`: the description of the thing.
+///
+/// A rendered answer is kept until the store changes (`document_cache.rs`); rendering runs on
+/// the blocking pool, at most `Config::describe_concurrency` at once, so a crawl at 64
+/// connections queues in order instead of 64 threads fighting over two cores (issue 5
+/// measured p99 fall from ~200 ms to ~34 ms with the bound, throughput unchanged).
 pub async fn document(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    let key = RequestKey::of(&uri, &headers);
+    if let Some(hit) = state.documents().get(&key) {
+        return hit.answer(&headers);
+    }
     let request_headers = headers.clone();
+    let Ok(permit) = state.describe_slots().clone().acquire_owned().await else {
+        return WebError::Internal("the server is shutting down".into()).respond(&headers);
+    };
     let worker = state.clone();
-    let answer = tokio::task::spawn_blocking(move || respond(&worker, &uri, &headers)).await;
+    let answer = tokio::task::spawn_blocking(move || {
+        let answer = respond(&worker, &uri, &headers);
+        drop(permit);
+        answer
+    })
+    .await;
     match answer {
-        Ok(Ok(response)) => response,
+        Ok(Ok(Answer::Document(rendered))) => {
+            let response = rendered.answer(&request_headers);
+            state.documents().insert(key, rendered);
+            response
+        }
+        Ok(Ok(Answer::Other(response))) => response,
         Ok(Err(e)) => e.respond(&request_headers),
         Err(e) => WebError::Internal(e.to_string()).respond(&request_headers),
     }
+}
+
+/// What rendering a document request gives: a document (kept in the cache) or another
+/// answer (410 Gone), sent as it is.
+enum Answer {
+    Document(Arc<Rendered>),
+    Other(Response),
 }
 
 /// What one request asks for, read before the store is touched.
@@ -193,7 +222,7 @@ fn read_request(uri: &Uri, headers: &HeaderMap) -> Result<Asked, WebError> {
     })
 }
 
-fn respond(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Response, WebError> {
+fn respond(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Answer, WebError> {
     let asked = read_request(uri, headers)?;
     let policy = state.policy();
     let store = state.store();
@@ -245,7 +274,8 @@ fn respond(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Response,
                 &tombstone,
                 representation,
                 asked.lang,
-            );
+            )
+            .map(Answer::Other);
         }
         return Err(WebError::NotFound(format!(
             "nothing is published about <{thing}>{}; {START_HERE}",
@@ -314,15 +344,26 @@ fn respond(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Response,
         (body, ALTERNATES_PROFILE)
     } else {
         let body = match representation {
-            RdfRepresentation::Html => html_page(
-                state,
-                &thing,
-                triples,
-                &description.graphs,
-                &rights,
-                &address,
-                asked.lang,
-            )?,
+            RdfRepresentation::Html => {
+                let paged = asked.page > 1 || description.has_more;
+                let n = neighbours(variant, description.has_more);
+                let paging = PageLinks {
+                    number: if paged { asked.page } else { 0 },
+                    first: n.first.map(|v| address.path(v)),
+                    prev: n.prev.map(|v| address.path(v)),
+                    next: n.next.map(|v| address.path(v)),
+                };
+                html_page(
+                    state,
+                    &thing,
+                    triples,
+                    &description.graphs,
+                    &rights,
+                    &address,
+                    asked.lang,
+                    &paging,
+                )?
+            }
             RdfRepresentation::Rdf(_) => {
                 let mut data: Vec<Triple> = triples.to_vec();
                 data.extend(linked_labels(state, &thing, triples, profile)?);
@@ -399,23 +440,12 @@ fn respond(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Response,
     if let Some(t) = last_modified {
         insert(&mut h, header::LAST_MODIFIED, &http_date(t))?;
     }
-    let status = match not_modified(headers, &etag, last_modified) {
-        Some(tag) => {
-            h.remove(header::CONTENT_TYPE);
-            insert(&mut h, header::ETAG, &tag)?;
-            return Ok(with_headers(StatusCode::NOT_MODIFIED, Vec::new(), h));
-        }
-        None => StatusCode::OK,
-    };
-    insert(&mut h, header::ETAG, &etag)?;
-    Ok(with_headers(status, body, h))
-}
-
-fn with_headers(status: StatusCode, body: Vec<u8>, headers: HeaderMap) -> Response {
-    let mut response = Response::new(axum::body::Body::from(body));
-    *response.status_mut() = status;
-    *response.headers_mut() = headers;
-    response
+    Ok(Answer::Document(Arc::new(Rendered {
+        headers: h,
+        body: body.into(),
+        etag,
+        last_modified,
+    })))
 }
 
 /// The representations whose suffix URL would name another published thing (`a.ttl` when `a`
@@ -508,6 +538,7 @@ fn serialize(
             &DocumentRights::default(),
             address,
             lang,
+            &PageLinks::default(),
         ),
     }
 }
@@ -520,6 +551,7 @@ fn html_page(
     rights: &DocumentRights,
     address: &DocAddress,
     lang: Lang,
+    paging: &PageLinks,
 ) -> Result<Vec<u8>, WebError> {
     let policy = state.policy();
     let mut linked: Vec<NamedNode> = triples
@@ -548,6 +580,7 @@ fn html_page(
         doc_path: &doc_path,
         lang,
         rights,
+        paging,
     };
     render_document(state.templates(), &page, policy)
         .map(String::into_bytes)

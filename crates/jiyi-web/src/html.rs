@@ -201,6 +201,22 @@ pub struct DocumentPage<'a> {
     pub lang: Lang,
     /// Licences and rights holders of the datasets the triples come from.
     pub rights: &'a crate::rights::DocumentRights,
+    /// Where this page sits in a paged description (empty for a document of one page).
+    pub paging: &'a PageLinks,
+}
+
+/// Links between the pages of a large description, for people: the same pages the `Link`
+/// headers and Hydra statements name, as paths in the page's language and format.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct PageLinks {
+    /// This page's number (1-based); 0 when the description is not paged.
+    pub number: usize,
+    /// The first page, when this is not it.
+    pub first: Option<String>,
+    /// The page before.
+    pub prev: Option<String>,
+    /// The page after, when there is more.
+    pub next: Option<String>,
 }
 
 /// The label of `node` in the page language from `triples` themselves (blank nodes and hash
@@ -632,6 +648,7 @@ pub fn render_document(
             holders,
             alternates,
             images,
+            paging => page.paging,
             jsonld => minijinja::Value::from_safe_string(crate::schema_org::script_safe(&jsonld)),
         })
 }

@@ -9,6 +9,7 @@ mod caching;
 mod conneg;
 mod dataset_facts;
 mod document;
+mod document_cache;
 mod dumps;
 mod error;
 mod evaluate;
@@ -71,6 +72,13 @@ pub struct Config {
     /// Most URLs in one sitemap file; above it `/sitemap.xml` is a sitemap index. The
     /// protocol's limit (50,000) by default; tests set a small one.
     pub sitemap_max_urls: usize,
+    /// Bytes of rendered documents kept until the store changes (0: no cache). 64 MiB by
+    /// default: about ten thousand documents.
+    pub document_cache_bytes: u64,
+    /// Documents rendered at once; more requests wait their turn. Twice the cores by default:
+    /// rendering is store reads and serialisation, so more threads than that only queue on
+    /// the cores and stretch every answer's latency.
+    pub describe_concurrency: usize,
 }
 
 impl Config {
@@ -84,6 +92,9 @@ impl Config {
             yasgui_dir: None,
             query_workers: None,
             sitemap_max_urls: sitemap::PROTOCOL_MAX_URLS,
+            document_cache_bytes: 64 * 1024 * 1024,
+            describe_concurrency: 2 * std::thread::available_parallelism()
+                .map_or(2, std::num::NonZero::get),
         }
     }
 }
@@ -126,6 +137,10 @@ struct Inner {
     facts: dataset_facts::FactsCache,
     /// Per-store-state counts for the VoID, the sitemap and the landing page.
     site: site_stats::SiteCache,
+    /// Rendered documents, valid until the next write.
+    documents: document_cache::DocumentCache,
+    /// Documents rendered at once (`Config::describe_concurrency`).
+    describe_slots: Arc<Semaphore>,
 }
 
 /// Shared, cheaply cloned state of the server.
@@ -137,6 +152,8 @@ impl AppState {
     /// configured, starts the query workers (failing here if they cannot start).
     pub fn new(store: Store, config: Config) -> Result<Self, WebError> {
         let query_slots = Arc::new(Semaphore::new(config.limits.max_concurrent_queries));
+        let documents = document_cache::DocumentCache::new(config.document_cache_bytes);
+        let describe_slots = Arc::new(Semaphore::new(config.describe_concurrency.max(1)));
         let pool = match &config.query_workers {
             Some(command) => Some(Arc::new(pool::QueryPool::new(
                 store.clone(),
@@ -152,6 +169,8 @@ impl AppState {
             pool,
             facts: dataset_facts::FactsCache::default(),
             site: site_stats::SiteCache::default(),
+            documents,
+            describe_slots,
         })))
     }
 
@@ -161,6 +180,7 @@ impl AppState {
         self.0.store.record_write(std::time::SystemTime::now())?;
         self.0.facts.clear();
         self.0.site.invalidate();
+        self.0.documents.clear();
         match &self.0.pool {
             Some(pool) => pool.refresh(),
             None => Ok(()),
@@ -171,7 +191,10 @@ impl AppState {
         self.0.pool.as_ref()
     }
 
-    pub(crate) fn store(&self) -> &Store {
+    /// The store being served. Writing to it directly, not through `/update` or the Graph
+    /// Store, leaves the server's caches (documents, dataset facts, site counts) stale: tests
+    /// use that to see what is cached; programs must write through the server.
+    pub fn store(&self) -> &Store {
         &self.0.store
     }
 
@@ -205,6 +228,14 @@ impl AppState {
 
     pub(crate) fn site_cache(&self) -> &site_stats::SiteCache {
         &self.0.site
+    }
+
+    pub(crate) fn documents(&self) -> &document_cache::DocumentCache {
+        &self.0.documents
+    }
+
+    pub(crate) fn describe_slots(&self) -> &Arc<Semaphore> {
+        &self.0.describe_slots
     }
 }
 

@@ -105,6 +105,7 @@ async fn answer(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Resp
                     doc_path: "/.well-known/void",
                     lang,
                     rights: &crate::rights::DocumentRights::default(),
+                    paging: &crate::html::PageLinks::default(),
                 };
                 render_document(worker.templates(), &page, worker.policy())
                     .map(String::into_bytes)

@@ -1011,6 +1011,53 @@ async fn large_documents_come_in_pages_linked_both_ways() {
 }
 
 #[tokio::test]
+async fn html_pages_of_a_large_description_link_to_each_other() {
+    let s = doc_site();
+    let href = |body: &str, rel: &str| -> Option<String> {
+        let at = body.find(&format!("rel=\"{rel}\""))?;
+        let start = body[..at].rfind("href=\"")? + 6;
+        let end = start + body[start..].find('"')?;
+        Some(body[start..end].replace("&amp;", "&"))
+    };
+    // Walk the pages a person would, by the links in the page body.
+    let mut uri = "/doc/concept/subject/big?lang=en".to_owned();
+    let mut pages = 0;
+    let mut members = 0;
+    loop {
+        pages += 1;
+        let a = get(&s, &uri, Some("text/html")).await;
+        assert_eq!(a.status, StatusCode::OK, "{uri}");
+        assert!(
+            a.body.contains(&format!("Page {pages}")),
+            "{uri}: {}",
+            a.body
+        );
+        members += a.body.matches("/doc/object/T").count();
+        if pages > 1 {
+            let prev = href(&a.body, "prev").expect("a link to the page before");
+            assert!(prev.starts_with("/doc/concept/subject/big"), "{prev}");
+            assert!(href(&a.body, "first").is_some());
+        } else {
+            assert!(href(&a.body, "prev").is_none());
+        }
+        match href(&a.body, "next") {
+            Some(next) => uri = next,
+            None => break,
+        }
+        assert!(pages < 100, "the pages do not end");
+    }
+    assert!(pages > 1, "the fixture is larger than one page");
+    assert!(
+        members >= BIG_MEMBERS - 1,
+        "{members} of {BIG_MEMBERS} members linked"
+    );
+    // A document of one page shows no page navigation.
+    let small = get(&s, OBJECT_DOC, Some("text/html")).await;
+    assert!(!small.body.contains("rel=\"next\""));
+    assert!(!small.body.contains("aria-current=\"page\""));
+}
+
+#[tokio::test]
 async fn strong_etags_last_modified_and_conditional_requests() {
     let s = doc_site();
     let a = get(&s, OBJECT_DOC, Some("text/turtle")).await;
@@ -1169,6 +1216,64 @@ async fn a_write_through_the_server_moves_last_modified() {
     let was = httpdate::parse_http_date(header(&before, "last-modified")).expect("date");
     assert!(lm > was);
     assert_ne!(header(&after, "etag"), header(&before, "etag"));
+}
+
+#[tokio::test]
+async fn rendered_documents_are_kept_until_a_write_through_the_server() {
+    let insert = format!(
+        "INSERT DATA {{ GRAPH <{DEMO_GRAPH}> {{ <{OBJECT}> <http://purl.org/dc/terms/subject> \"蟈蟈\" }} }}"
+    );
+    for cache_bytes in [64 * 1024 * 1024, 0] {
+        let s = doc_site_with(|mut c| {
+            c.write_token = Some("t0ken".into());
+            c.document_cache_bytes = cache_bytes;
+            c
+        });
+        let first = get(&s, OBJECT_DOC, Some("text/turtle")).await;
+        // Behind the server's back: a cached answer does not see it, an uncached one does.
+        s.state.store().update(&insert).expect("update");
+        let second = get(&s, OBJECT_DOC, Some("text/turtle")).await;
+        assert_eq!(second.status, StatusCode::OK);
+        if cache_bytes > 0 {
+            assert_eq!(second.body, first.body, "served from the cache");
+            assert_eq!(header(&second, "etag"), header(&first, "etag"));
+            // A conditional request is answered from the cached answer's tag.
+            let again = get_with(
+                &s,
+                OBJECT_DOC,
+                &[
+                    ("accept", "text/turtle"),
+                    ("if-none-match", header(&first, "etag")),
+                ],
+            )
+            .await;
+            assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+            assert!(again.body.is_empty());
+            // Another representation is another entry.
+            let nt = get(&s, OBJECT_DOC, Some("application/n-triples")).await;
+            assert!(
+                nt.body.contains("蟈蟈"),
+                "rendered after the write: {}",
+                nt.body
+            );
+        } else {
+            assert!(second.body.contains("蟈蟈"), "{}", second.body);
+            assert_ne!(header(&second, "etag"), header(&first, "etag"));
+        }
+        // A write through the server clears the cache.
+        let update = Request::post("/update")
+            .header(header::CONTENT_TYPE, "application/sparql-update")
+            .header(header::AUTHORIZATION, "Bearer t0ken")
+            .body(Body::from(insert.replace("蟈蟈", "螽斯")))
+            .expect("request");
+        assert_eq!(send(&s, update).await.status, StatusCode::NO_CONTENT);
+        let third = get(&s, OBJECT_DOC, Some("text/turtle")).await;
+        assert!(
+            third.body.contains("蟈蟈") && third.body.contains("螽斯"),
+            "{}",
+            third.body
+        );
+    }
 }
 
 #[tokio::test]
