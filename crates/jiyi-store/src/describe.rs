@@ -9,7 +9,10 @@ use crate::model::{
 use crate::{Store, StoreError};
 use jiyi_model::SYSTEM_GRAPH_PREFIX;
 use jiyi_model::vocab::LABEL_PROPERTIES;
-use std::collections::{HashMap, HashSet, VecDeque};
+// Fx hashing: the sets hold the store's own terms, not attacker-chosen keys worth SipHash's
+// cost on every dereference (a third of describe's hashing time in issue 5's profile).
+use rustc_hash::FxHashSet;
+use std::collections::{HashMap, VecDeque};
 
 /// Most triples [`Store::describe`] returns unpaged; a larger description must be read with
 /// [`Store::describe_page`]. Dataset descriptions and ordinary things are far below it.
@@ -71,8 +74,8 @@ impl Store {
         let root = NamedOrBlankNode::from(thing.into_owned());
         let mut page_index = 0usize;
         let mut in_page = 0usize;
-        let mut seen_nodes: HashSet<NamedOrBlankNode> = HashSet::from([root.clone()]);
-        let mut seen_triples: HashSet<Triple> = HashSet::new();
+        let mut seen_nodes: FxHashSet<NamedOrBlankNode> = FxHashSet::from_iter([root.clone()]);
+        let mut seen_triples: FxHashSet<Triple> = FxHashSet::default();
         let mut found = false;
         let mut own: Vec<Triple> = Vec::new();
         let mut closure: Vec<Triple> = Vec::new();
@@ -84,7 +87,7 @@ impl Store {
             if in_page >= page_size {
                 page_index += 1;
                 in_page = 0;
-                seen_nodes = HashSet::from([root.clone()]);
+                seen_nodes = FxHashSet::from_iter([root.clone()]);
                 seen_triples.clear();
             }
             if page_index > page {
@@ -144,12 +147,12 @@ impl Store {
         per_subject: usize,
     ) -> Result<Vec<Triple>, StoreError> {
         let mut out = Vec::new();
-        let mut done: HashSet<&NamedOrBlankNode> = HashSet::new();
+        let mut done: FxHashSet<&NamedOrBlankNode> = FxHashSet::default();
         for subject in subjects {
             if !done.insert(subject) {
                 continue;
             }
-            let mut seen: HashSet<Triple> = HashSet::new();
+            let mut seen: FxHashSet<Triple> = FxHashSet::default();
             'properties: for property in properties {
                 for quad in self.inner.quads_for_pattern(
                     Some(subject.as_ref()),
@@ -179,8 +182,8 @@ impl Store {
         &self,
         start: NamedOrBlankNode,
         hash_prefix: &str,
-        seen_nodes: &mut HashSet<NamedOrBlankNode>,
-        seen_triples: &mut HashSet<Triple>,
+        seen_nodes: &mut FxHashSet<NamedOrBlankNode>,
+        seen_triples: &mut FxHashSet<Triple>,
         unit: &mut Vec<(Triple, Option<NamedNode>)>,
     ) -> Result<(), StoreError> {
         let mut queue = VecDeque::from([start]);
@@ -215,7 +218,7 @@ impl Store {
                 .inner
                 .quads_for_pattern(Some(subject), None, None, None),
             last: None,
-            in_default_graph: HashSet::new(),
+            in_default_graph: FxHashSet::default(),
         }
     }
 }
@@ -228,7 +231,7 @@ struct SubjectTriples<'a> {
     store: &'a Store,
     quads: oxigraph::store::QuadIter<'a>,
     last: Option<Triple>,
-    in_default_graph: HashSet<Triple>,
+    in_default_graph: FxHashSet<Triple>,
 }
 
 impl Iterator for SubjectTriples<'_> {
@@ -424,7 +427,7 @@ mod tests {
         }
         load(&store, "http://ex/graph/d", &triples);
 
-        let mut own_seen = HashSet::new();
+        let mut own_seen = FxHashSet::default();
         let mut page = 0;
         loop {
             let d = store
