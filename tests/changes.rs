@@ -521,6 +521,79 @@ fn a_withdrawn_thing_answers_410_with_its_tombstone_and_a_page_that_says_why() {
     assert_eq!(status, 200);
 }
 
+#[test]
+fn writes_through_the_server_are_logged_like_an_ingest() {
+    let copy = Copy::new();
+    copy.ingest();
+    let before = Store::open(&copy.store)
+        .expect("open")
+        .last_sequence()
+        .expect("last");
+    let token = copy.dir.path().join("token");
+    std::fs::write(&token, "s3cret").expect("token");
+    let server = Server::start(
+        &copy.store,
+        &["--write-token-file", token.to_str().expect("utf-8")],
+    );
+    let edited = object("DEMO-器物-0002");
+    let removed = object("DEMO-器物-0003");
+    let graph = format!("{BASE}graph/{DATASET}");
+    let update = format!(
+        "INSERT DATA {{ GRAPH <{graph}> {{ <{edited}> <http://purl.org/dc/terms/subject> \"更正\" }} }} ;\n\
+         DELETE WHERE {{ GRAPH <{graph}> {{ <{removed}> ?p ?o }} }}",
+        edited = edited.as_str(),
+        removed = removed.as_str(),
+    );
+    let response = reqwest::blocking::Client::new()
+        .post(format!("{}/update", server.url))
+        .header("Content-Type", "application/sparql-update")
+        .header("Authorization", "Bearer s3cret")
+        .body(update)
+        .send()
+        .expect("POST /update");
+    assert_eq!(response.status(), 204, "{:?}", response.text());
+    let gone = reqwest::blocking::Client::new()
+        .get(format!(
+            "{}/{}",
+            server.url,
+            jiyi_model::iri::iri_to_uri(&removed.as_str()[BASE.len()..].replacen("id/", "doc/", 1))
+        ))
+        .header("Accept", "text/turtle")
+        .send()
+        .expect("GET");
+    assert_eq!(
+        gone.status(),
+        410,
+        "the deleted thing is tombstoned at once"
+    );
+    drop(server);
+
+    let store = Store::open(&copy.store).expect("open");
+    let logged = store.changes(before, usize::MAX).expect("log");
+    let of = |thing: &NamedNode| -> Vec<ChangeKind> {
+        logged
+            .iter()
+            .filter(|c| &c.thing == thing)
+            .map(|c| c.kind)
+            .collect()
+    };
+    assert_eq!(of(&edited), [ChangeKind::Updated], "{logged:#?}");
+    assert_eq!(of(&removed), [ChangeKind::Deleted], "{logged:#?}");
+    let tombstone = store
+        .tombstone(removed.as_ref())
+        .expect("t")
+        .expect("tombstone");
+    assert!(
+        tombstone.reason.contains("write interface"),
+        "{}",
+        tombstone.reason
+    );
+    assert!(
+        logged.iter().all(|c| c.run.is_none()),
+        "a server write is no ingest run"
+    );
+}
+
 fn gunzip(path: &Path) -> String {
     use std::io::Read as _;
     let mut text = String::new();

@@ -297,7 +297,7 @@ impl ChangeSummary {
         }
     }
 
-    fn add(&mut self, other: Self) {
+    pub(crate) fn add(&mut self, other: Self) {
         self.created += other.created;
         self.updated += other.updated;
         self.deleted += other.deleted;

@@ -427,7 +427,7 @@ mod tests {
         }
         load(&store, "http://ex/graph/d", &triples);
 
-        let mut own_seen = FxHashSet::default();
+        let mut own_seen = HashSet::new();
         let mut page = 0;
         loop {
             let d = store

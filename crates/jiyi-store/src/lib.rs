@@ -20,6 +20,7 @@ mod error;
 mod modified;
 mod query;
 mod replace;
+mod server_writes;
 mod stats;
 mod store;
 mod tombstones;

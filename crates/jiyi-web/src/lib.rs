@@ -143,6 +143,10 @@ struct Inner {
     describe_slots: Arc<Semaphore>,
 }
 
+/// The reason a tombstone gives for a thing deleted through `/update` or the Graph Store.
+const WRITE_REASON: &str =
+    "removed through the server's write interface (SPARQL Update or Graph Store)";
+
 /// Shared, cheaply cloned state of the server.
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -177,6 +181,12 @@ impl AppState {
     /// Call after any write: the write time is recorded (documents' `Last-Modified`), cached
     /// dataset facts are dropped, query workers move to a fresh checkpoint of the store.
     pub(crate) fn written(&self) -> Result<(), WebError> {
+        // Harvesters learn of changes from the log only: a correction made here is logged
+        // like an ingest's (deletions tombstoned with this reason).
+        self.0.store.reconcile_all_changes(
+            self.policy(),
+            &jiyi_store::ChangeCause::steward(WRITE_REASON, None),
+        )?;
         self.0.store.record_write(std::time::SystemTime::now())?;
         self.0.facts.clear();
         self.0.site.invalidate();
