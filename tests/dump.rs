@@ -290,6 +290,21 @@ fn ingest_publishes_checksummed_dumps_and_the_server_sends_those_bytes() {
             .expect("GET");
         assert_eq!(response.status(), 404, "{missing}");
     }
+    // The VoID names every dump as the dataset's void:dataDump.
+    let void = client
+        .get(format!("{}/.well-known/void", server.url))
+        .header("Accept", "application/n-triples")
+        .send()
+        .expect("GET VoID")
+        .text()
+        .expect("VoID");
+    for (url, _, _) in &files {
+        let line = format!(
+            "<{BASE}id/dataset/{DATASET}> <http://rdfs.org/ns/void#dataDump> <{}> .",
+            url.as_str()
+        );
+        assert!(void.contains(&line), "{line} not in the VoID:\n{void}");
+    }
     drop(server);
 
     // A withdrawn dataset's dump is 410 Gone with the reason.

@@ -277,6 +277,21 @@ pub fn void_triples(policy: &UriPolicy, stats: &SiteStats) -> Result<Vec<Triple>
             out.push(Triple::new(d.clone(), iri(VOID, "vocabulary"), v.clone()));
             all_vocabularies.insert(v);
         }
+        // VoID's dump link for each published dump (DCAT says the same with more detail).
+        let distributions: Vec<&Term> = dataset
+            .description
+            .iter()
+            .filter(|t| t.subject == subject && t.predicate == iri(DCAT, "distribution"))
+            .map(|t| &t.object)
+            .collect();
+        for t in &dataset.description {
+            if t.predicate == iri(DCAT, "downloadURL")
+                && distributions.contains(&&Term::from(t.subject.clone()))
+                && let Term::NamedNode(url) = &t.object
+            {
+                out.push(Triple::new(d.clone(), iri(VOID, "dataDump"), url.clone()));
+            }
+        }
         for example in &dataset.examples {
             out.push(Triple::new(
                 d.clone(),
