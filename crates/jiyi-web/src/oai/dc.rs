@@ -65,7 +65,6 @@ fn element_of(property: &str) -> Option<&'static str> {
         "spatial" | "temporal" => "coverage",
         "extent" | "medium" => "format",
         "bibliographicCitation" => "identifier",
-        "educationLevel" | "mediator" | "audience" => return None,
         _ => return None,
     })
 }
@@ -369,7 +368,7 @@ mod tests {
             &thing,
             &triples,
             &labels,
-            &[dataset.clone()],
+            std::slice::from_ref(&dataset),
             &[Term::NamedNode(nn(
                 "https://creativecommons.org/publicdomain/zero/1.0/",
             ))],
