@@ -69,6 +69,14 @@ fn element_of(property: &str) -> Option<&'static str> {
     })
 }
 
+/// Whether the object of `property` may be written as its labels (an agent, a concept): the
+/// properties this mapping reads IRIs from.
+pub fn names_its_object(property: &str) -> bool {
+    element_of(property).is_some()
+        || property == format!("{SCHEMA}creator")
+        || property == format!("{CRM}P14_carried_out_by")
+}
+
 /// One value of an element: text and its language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Value {
