@@ -20,6 +20,7 @@ mod graph_store;
 mod html;
 mod images;
 mod landing;
+mod oai;
 mod paging;
 mod pool;
 mod profiles;
@@ -37,6 +38,7 @@ pub mod worker;
 
 pub use conneg::Accept;
 pub use error::WebError;
+pub use oai::OaiSettings;
 pub use pool::WorkerCommand;
 
 use axum::Router;
@@ -79,6 +81,8 @@ pub struct Config {
     /// rendering is store reads and serialisation, so more threads than that only queue on
     /// the cores and stretch every answer's latency.
     pub describe_concurrency: usize,
+    /// The OAI-PMH provider at `/oai`: admin e-mail, page size.
+    pub oai: OaiSettings,
 }
 
 impl Config {
@@ -95,6 +99,7 @@ impl Config {
             document_cache_bytes: 64 * 1024 * 1024,
             describe_concurrency: 2 * std::thread::available_parallelism()
                 .map_or(2, std::num::NonZero::get),
+            oai: OaiSettings::default(),
         }
     }
 }
@@ -277,6 +282,7 @@ pub fn app(state: AppState) -> Router {
         .route("/graph/{*name}", get(graph_store::direct))
         // Harvesting (issue 7): dump files; 410 on /doc/ is wired with Store::tombstone.
         .route("/dumps/{file}", get(dumps::dump))
+        .route("/oai", get(oai::get).post(oai::post))
         // Discovery: VoID + DCAT, sitemap, robots.txt.
         .route("/.well-known/void", get(void::void))
         .route("/sitemap.xml", get(sitemap::sitemap))
