@@ -360,8 +360,7 @@ fn respond(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Answer, W
                     &description.graphs,
                     &rights,
                     &address,
-                    asked.lang,
-                    &paging,
+                    (asked.lang, &paging),
                 )?
             }
             RdfRepresentation::Rdf(_) => {
@@ -537,8 +536,7 @@ fn serialize(
             &[],
             &DocumentRights::default(),
             address,
-            lang,
-            &PageLinks::default(),
+            (lang, &PageLinks::default()),
         ),
     }
 }
@@ -550,8 +548,7 @@ fn html_page(
     graphs: &[NamedNode],
     rights: &DocumentRights,
     address: &DocAddress,
-    lang: Lang,
-    paging: &PageLinks,
+    (lang, paging): (Lang, &PageLinks),
 ) -> Result<Vec<u8>, WebError> {
     let policy = state.policy();
     let mut linked: Vec<NamedNode> = triples
