@@ -13,6 +13,7 @@ mod dumps;
 mod error;
 mod evaluate;
 mod examples;
+mod feed;
 mod formats;
 mod graph_store;
 mod html;
@@ -235,6 +236,9 @@ pub fn app(state: AppState) -> Router {
         .route("/graph/{*name}", get(graph_store::direct))
         // Harvesting (issue 7): dump files; 410 on /doc/ is wired with Store::tombstone.
         .route("/dumps/{file}", get(dumps::dump))
+        .route("/feed/{dataset}", get(feed::root))
+        .route("/feed/{dataset}/pages/{first}", get(feed::page))
+        .route("/feed/{dataset}/versions/{sequence}", get(feed::version))
         // Discovery: VoID + DCAT, sitemap, robots.txt.
         .route("/.well-known/void", get(void::void))
         .route("/sitemap.xml", get(sitemap::sitemap))
