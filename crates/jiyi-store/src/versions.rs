@@ -17,8 +17,7 @@
 //! serving another version's content under its name.
 
 use crate::changes::{
-    Change, ChangeKind, DatasetScope, ENTRY_PREFIX, canonical_hash, changes_graph, iri,
-    literal_u64,
+    Change, ChangeKind, DatasetScope, ENTRY_PREFIX, canonical_hash, changes_graph, iri, literal_u64,
 };
 use crate::model::{
     GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef, Triple,
@@ -139,8 +138,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let recorded = self.resource_hash(scope, thing)?;
-        let triples =
-            self.closure_in_graph(scope, thing, scope.graph().as_ref().into(), true)?;
+        let triples = self.closure_in_graph(scope, thing, scope.graph().as_ref().into(), true)?;
         if triples.is_empty() || Some(canonical_hash(triples.clone())) != recorded {
             return Ok(Vec::new());
         }
@@ -162,8 +160,7 @@ impl Store {
             None,
             Some(state.as_ref().into()),
         ) {
-            if let NamedOrBlankNode::NamedNode(thing) = quad.map_err(|e| self.storage(e))?.subject
-            {
+            if let NamedOrBlankNode::NamedNode(thing) = quad.map_err(|e| self.storage(e))?.subject {
                 quads.extend(self.snapshot_quads(scope, thing.as_ref())?);
                 things += 1;
             }

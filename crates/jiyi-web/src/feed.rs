@@ -45,7 +45,10 @@ const SHORT: &str = "public, max-age=60";
 
 /// What the feed is offered in: members are named graphs, so only dataset syntaxes.
 const FEED_OFFERS: &[(RdfRepresentation, &[&str])] = &[
-    (RdfRepresentation::Rdf(RdfFormat::TriG), &["application/trig"]),
+    (
+        RdfRepresentation::Rdf(RdfFormat::TriG),
+        &["application/trig"],
+    ),
     (
         RdfRepresentation::Rdf(RdfFormat::NQuads),
         &["application/n-quads"],

@@ -77,7 +77,11 @@ fn stream_description(feed: &Feed, out: &mut Triples) {
         iri(LDES, "sequencePath"),
         iri(JIYI, "sequence"),
     );
-    out.add(stream.clone(), iri(LDES, "versionDeletePath"), iri(RDF, "type"));
+    out.add(
+        stream.clone(),
+        iri(LDES, "versionDeletePath"),
+        iri(RDF, "type"),
+    );
     out.add(
         stream.clone(),
         iri(LDES, "versionDeleteObject"),
@@ -134,7 +138,11 @@ fn member_head(feed: &Feed, change: &Change) -> Triples {
     let mut out = Triples(Vec::new());
     let member = feed.member(change.sequence);
     out.add(feed.stream(), iri(TREE, "member"), member.clone());
-    out.add(member.clone(), iri(RDF, "type"), change.kind.activity_type());
+    out.add(
+        member.clone(),
+        iri(RDF, "type"),
+        change.kind.activity_type(),
+    );
     out.add(
         member.clone(),
         iri(DCTERMS, "isVersionOf"),
@@ -207,7 +215,8 @@ pub(super) fn member(feed: &Feed, change: &Change, version: &Version) -> Vec<Qua
                     Term::BlankNode(b) => relabel(&b).into(),
                     other => other,
                 };
-                out.0.push(Quad::new(subject, predicate, object, graph.clone()));
+                out.0
+                    .push(Quad::new(subject, predicate, object, graph.clone()));
             }
         }
     }
