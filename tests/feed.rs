@@ -162,8 +162,17 @@ fn check_structure(walked: &Value) {
         "http://purl.org/dc/terms/isVersionOf"
     );
     assert_eq!(stream["versionDeleteObject"], AS_DELETE);
+    // Found from the dataset's description, not guessed.
+    assert_eq!(walked["stream_iri"], format!("{BASE}feed/{DATASET}#stream"));
     assert_eq!(walked["view"], format!("{BASE}feed/{DATASET}"));
     assert_eq!(walked["root"]["cache_control"], "public, max-age=60");
+    let to_first = &walked["root"]["relations"][0];
+    assert_eq!(to_first["node"], walked["pages"][0]["url"]);
+    assert_eq!(
+        to_first["remaining"].as_u64(),
+        Some(members(walked).len() as u64),
+        "the root counts the members"
+    );
     let pages = walked["pages"].as_array().expect("pages");
     assert!(pages.len() >= 2, "the demo fills more than one page");
     for (i, page) in pages.iter().enumerate() {
@@ -182,14 +191,29 @@ fn check_structure(walked: &Value) {
         );
         if i + 1 < pages.len() {
             assert_eq!(page["cache_control"], IMMUTABLE, "closed: {}", page["url"]);
+            // Two relations to the next page: on the sequence number and on the timestamp.
             let next = &pages[i + 1];
-            let relation = &page["relations"][0];
-            assert_eq!(
-                relation["type"],
-                "https://w3id.org/tree#GreaterThanOrEqualToRelation"
-            );
-            assert_eq!(relation["node"], next["url"]);
-            assert_eq!(relation["value"], next["members"][0]["sequence"]);
+            let relations = page["relations"].as_array().expect("relations");
+            assert_eq!(relations.len(), 2, "{relations:?}");
+            for relation in relations {
+                assert_eq!(
+                    relation["type"],
+                    "https://w3id.org/tree#GreaterThanOrEqualToRelation"
+                );
+                assert_eq!(relation["node"], next["url"]);
+                let (key, path) = if relation["path"] == "https://w3id.org/jiyi/ns#sequence" {
+                    ("sequence", "sequence")
+                } else {
+                    ("time", "http://www.w3.org/ns/prov#generatedAtTime")
+                };
+                assert!(text(relation, "path").ends_with(path), "{relation}");
+                assert_eq!(relation["value"], next["members"][0][key], "{relation}");
+                assert_eq!(
+                    relation["remaining"],
+                    Value::Null,
+                    "a closed page never changes"
+                );
+            }
         } else {
             assert_eq!(
                 page["cache_control"], "public, max-age=60",

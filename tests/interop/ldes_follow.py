@@ -100,12 +100,16 @@ def relations(ds, node):
     g = default_graph(ds)
     out = []
     for r in g.objects(URIRef(node), URIRef(TREE + "relation")):
+        value = g.value(r, URIRef(TREE + "value"))
+        remaining = g.value(r, URIRef(TREE + "remainingItems"))
         out.append({
             "type": str(g.value(r, RDF.type)),
             "node": str(g.value(r, URIRef(TREE + "node"))),
             "path": str(g.value(r, URIRef(TREE + "path"))),
-            "value": g.value(r, URIRef(TREE + "value")).toPython(),
+            "value": value.toPython() if isinstance(value.toPython(), int) else str(value),
+            "remaining": int(remaining) if remaining is not None else None,
         })
+    out.sort(key=lambda r: r["path"])
     return out
 
 
@@ -147,15 +151,36 @@ def same_dataset(a, b):
     return all(isomorphic(ga[k], gb[k]) for k in ga)
 
 
+def discover(site, dataset):
+    """The event stream and its view, found from the dataset's description: an rdfs:seeAlso
+    that dereferences to an ldes:EventStream."""
+    dataset_iri = URIRef(f"{site.base}id/dataset/{dataset}")
+    doc = f"{site.base}doc/dataset/{dataset}"
+    status, _, body = site.get(doc, "text/turtle")
+    if status != 200:
+        raise SystemExit(f"GET {doc}: {status}")
+    g = Graph()
+    g.parse(data=body.decode("utf-8"), format="turtle")
+    for also in g.objects(dataset_iri, URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")):
+        status, _, body = site.get(str(also).split("#")[0], "application/trig")
+        if status != 200:
+            continue
+        ds = parse(body, "trig")
+        view = default_graph(ds).value(also, URIRef(TREE + "view"))
+        if (also, RDF.type, URIRef(LDES + "EventStream")) in default_graph(ds) and view:
+            return str(also), str(view)
+    raise SystemExit(f"{doc} points at no ldes:EventStream")
+
+
 def feed_pages(site, dataset, check_formats):
     """The root and every page reachable from it, in order, each parsed."""
-    root = f"{site.base}feed/{dataset}"
-    stream = root + "#stream"
+    stream, root = discover(site, dataset)
     status, headers, body = site.get(root, "application/trig")
     if status != 200:
         raise SystemExit(f"GET {root}: {status} {body[:300]!r}")
     ds = parse(body, "trig")
     out = {
+        "stream_iri": stream,
         "stream": stream_paths(ds, stream),
         "view": str(default_graph(ds).value(URIRef(stream), URIRef(TREE + "view"))),
         "root": {"url": root, "status": status, "cache_control": headers.get("cache-control"),

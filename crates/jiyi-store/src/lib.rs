@@ -41,7 +41,7 @@ pub use replace::{DatasetCommit, GraphReplacement, ReplaceReport};
 pub use stats::GraphStatistics;
 pub use store::Store;
 pub use tombstones::{ThingWithdrawal, Tombstone, Withdrawal};
-pub use versions::Version;
+pub use versions::{DatasetLog, Version};
 pub use write::UpdateRequest;
 
 /// The RDF model types the store accepts and returns (Oxigraph's re-export of `oxrdf`).

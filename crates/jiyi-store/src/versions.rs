@@ -23,7 +23,7 @@ use crate::model::{
     GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef, Triple,
 };
 use crate::{Store, StoreError};
-use jiyi_model::vocab::JIYI;
+use jiyi_model::vocab::{JIYI, RDF, RDFS};
 use oxigraph::store::Transaction;
 
 /// Prefix of the graphs holding superseded versions, `urn:jiyi:version:N`.
@@ -43,9 +43,41 @@ pub enum Version {
     Unavailable(String),
 }
 
+/// A dataset's part of the change log, in brief.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatasetLog {
+    /// Sequence number of its first entry (where its feed starts; never changes).
+    pub first: u64,
+    /// How many entries it has.
+    pub entries: u64,
+}
+
 /// The graph that keeps the version created by entry `sequence` once it is superseded.
 pub(crate) fn version_graph(sequence: u64) -> NamedNode {
     NamedNode::new_unchecked(format!("{VERSION_PREFIX}{sequence}"))
+}
+
+/// Linked Data Event Streams and TREE, for the discovery triples.
+const LDES: &str = "https://w3id.org/ldes#";
+const TREE: &str = "https://w3id.org/tree#";
+
+/// How the dataset's description points at its change feed, published beside its dump
+/// distributions (`urn:jiyi:distributions`, so `/doc/dataset/NAME`, the VoID and SPARQL show
+/// it): `<dataset> rdfs:seeAlso <{base}feed/NAME#stream>`, the stream an `ldes:EventStream`
+/// whose `tree:view` is `{base}feed/NAME`. Not a `dcat:Distribution`: the feed is a log of
+/// changes, not a copy of the dataset.
+pub(crate) fn feed_link_triples(scope: &DatasetScope) -> Vec<Triple> {
+    let view = format!("{}feed/{}", scope.policy().base(), scope.name());
+    let stream = NamedNode::new_unchecked(format!("{view}#stream"));
+    vec![
+        Triple::new(
+            scope.dataset().clone(),
+            iri(RDFS, "seeAlso"),
+            stream.clone(),
+        ),
+        Triple::new(stream.clone(), iri(RDF, "type"), iri(LDES, "EventStream")),
+        Triple::new(stream, iri(TREE, "view"), NamedNode::new_unchecked(view)),
+    ]
 }
 
 impl Store {
@@ -227,12 +259,13 @@ impl Store {
             .map_err(|e| self.storage(e))
     }
 
-    /// The sequence number of `dataset`'s first entry, where its feed starts. Reads the
-    /// dataset's entries once (no lookup per entry); the answer never changes once there is one.
-    pub fn first_dataset_change(&self, dataset: &str) -> Result<Option<u64>, StoreError> {
+    /// Where `dataset`'s feed starts (its first entry) and how many entries it has, `None`
+    /// when it has none. Reads the dataset's entries once from the index, without a lookup
+    /// per entry.
+    pub fn dataset_log(&self, dataset: &str) -> Result<Option<DatasetLog>, StoreError> {
         let graph = changes_graph();
         let name = Literal::new_simple_literal(dataset);
-        let mut first: Option<u64> = None;
+        let mut log: Option<DatasetLog> = None;
         for quad in self.inner.quads_for_pattern(
             None,
             Some(iri(JIYI, "dataset").as_ref()),
@@ -246,10 +279,19 @@ impl Store {
                     .strip_prefix(ENTRY_PREFIX)
                     .and_then(|n| n.parse::<u64>().ok())
             {
-                first = Some(first.map_or(n, |f| f.min(n)));
+                log = Some(match log {
+                    None => DatasetLog {
+                        first: n,
+                        entries: 1,
+                    },
+                    Some(l) => DatasetLog {
+                        first: l.first.min(n),
+                        entries: l.entries + 1,
+                    },
+                });
             }
         }
-        Ok(first)
+        Ok(log)
     }
 }
 
@@ -505,8 +547,21 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec![2]
         );
-        assert_eq!(f.store.first_dataset_change("e").expect("first"), Some(3));
-        assert_eq!(f.store.first_dataset_change("zz").expect("first"), None);
+        assert_eq!(
+            f.store.dataset_log("d").expect("log"),
+            Some(DatasetLog {
+                first: 1,
+                entries: 3
+            })
+        );
+        assert_eq!(
+            f.store.dataset_log("e").expect("log"),
+            Some(DatasetLog {
+                first: 3,
+                entries: 1
+            })
+        );
+        assert_eq!(f.store.dataset_log("zz").expect("log"), None);
         assert!(f.store.is_dataset_change("d", 4).expect("is"));
         assert!(!f.store.is_dataset_change("d", 3).expect("is"));
     }

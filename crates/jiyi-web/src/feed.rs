@@ -94,9 +94,9 @@ pub(crate) async fn root(
     headers: HeaderMap,
 ) -> Response {
     answer(state, dataset, uri, headers, |store, feed| {
-        let first = store.first_dataset_change(&feed.name)?;
+        let log = store.dataset_log(&feed.name)?;
         Ok(Built {
-            quads: rdf::root(feed, first),
+            quads: rdf::root(feed, log),
             immutable: false,
         })
     })
@@ -123,8 +123,8 @@ pub(crate) async fn page(
         }
         // One entry more than the page holds: where the next page starts, if it exists.
         let mut entries = store.dataset_changes(&feed.name, first, PAGE_SIZE + 1)?;
-        let next = (entries.len() > PAGE_SIZE).then(|| entries.remove(PAGE_SIZE).sequence);
-        let mut quads = rdf::page_head(feed, first, next);
+        let next = (entries.len() > PAGE_SIZE).then(|| entries.remove(PAGE_SIZE));
+        let mut quads = rdf::page_head(feed, first, next.as_ref());
         for change in &entries {
             quads.extend(member_quads(store, feed, change)?);
         }
@@ -215,7 +215,7 @@ async fn answer(
                 withdrawal.time, withdrawal.reason
             )));
         }
-        if store.first_dataset_change(&dataset)?.is_none() {
+        if store.dataset_log(&dataset)?.is_none() {
             return Err(WebError::NotFound(format!(
                 "no dataset named {dataset:?} has a change feed here"
             ))

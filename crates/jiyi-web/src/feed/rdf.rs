@@ -5,7 +5,7 @@ use jiyi_model::vocab::{DCTERMS, JIYI, PROV, RDF, RDFS, XSD};
 use jiyi_store::model::{
     BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple,
 };
-use jiyi_store::{Change, ChangeKind, Version};
+use jiyi_store::{Change, ChangeKind, DatasetLog, Version};
 
 /// Linked Data Event Streams.
 pub(crate) const LDES: &str = "https://w3id.org/ldes#";
@@ -90,39 +90,70 @@ fn stream_description(feed: &Feed, out: &mut Triples) {
     out.add(stream, iri(DCTERMS, "source"), feed.dataset());
 }
 
-/// A `tree:GreaterThanOrEqualToRelation` on the sequence number to the page starting at `to`.
-fn relation(feed: &Feed, from: NamedNode, to: u64, out: &mut Triples) {
-    let relation = BlankNode::new_unchecked(format!("next{to}"));
-    out.add(from, iri(TREE, "relation"), relation.clone());
-    out.add(
-        relation.clone(),
-        iri(RDF, "type"),
-        iri(TREE, "GreaterThanOrEqualToRelation"),
-    );
-    out.add(relation.clone(), iri(TREE, "node"), feed.page(to));
-    out.add(relation.clone(), iri(TREE, "path"), iri(JIYI, "sequence"));
-    out.add(relation, iri(TREE, "value"), integer(to));
+/// Relations from `from` to the page that starts with entry `to`: one
+/// `tree:GreaterThanOrEqualToRelation` on the sequence number and one on the timestamp (every
+/// member there and after is at least as late), with `tree:remainingItems` when known.
+fn relations(
+    feed: &Feed,
+    from: NamedNode,
+    to: u64,
+    time: Option<&Literal>,
+    remaining: Option<u64>,
+    out: &mut Triples,
+) {
+    let mut relation = |name: &str, path: NamedNode, value: Term| {
+        let relation = BlankNode::new_unchecked(format!("{name}{to}"));
+        out.add(from.clone(), iri(TREE, "relation"), relation.clone());
+        out.add(
+            relation.clone(),
+            iri(RDF, "type"),
+            iri(TREE, "GreaterThanOrEqualToRelation"),
+        );
+        out.add(relation.clone(), iri(TREE, "node"), feed.page(to));
+        out.add(relation.clone(), iri(TREE, "path"), path);
+        out.add(relation.clone(), iri(TREE, "value"), value);
+        if let Some(n) = remaining {
+            out.add(relation, iri(TREE, "remainingItems"), integer(n));
+        }
+    };
+    relation("sequence", iri(JIYI, "sequence"), integer(to).into());
+    if let Some(time) = time {
+        relation("time", iri(PROV, "generatedAtTime"), time.clone().into());
+    }
 }
 
-/// The root node: the stream, and a relation to the first page (none while the log is empty).
-pub(super) fn root(feed: &Feed, first: Option<u64>) -> Vec<Quad> {
+fn time(change: &Change) -> Literal {
+    Literal::new_typed_literal(change.time.to_string(), iri(XSD, "dateTime"))
+}
+
+/// The root node: the stream, and relations to the first page (none while the log is empty),
+/// with the number of members: the root is short-cached, so the count may change.
+pub(super) fn root(feed: &Feed, log: Option<DatasetLog>) -> Vec<Quad> {
     let mut out = Triples(Vec::new());
     stream_description(feed, &mut out);
     out.add(feed.root(), iri(RDF, "type"), iri(TREE, "Node"));
-    if let Some(first) = first {
-        relation(feed, feed.root(), first, &mut out);
+    if let Some(log) = log {
+        relations(
+            feed,
+            feed.root(),
+            log.first,
+            None,
+            Some(log.entries),
+            &mut out,
+        );
     }
     out.0
 }
 
-/// A page's own triples: the stream, the page, and its relation to the next page.
-pub(super) fn page_head(feed: &Feed, first: u64, next: Option<u64>) -> Vec<Quad> {
+/// A page's own triples: the stream, the page, and its relations to the next page (no
+/// `tree:remainingItems`: a closed page never changes, and the count would).
+pub(super) fn page_head(feed: &Feed, first: u64, next: Option<&Change>) -> Vec<Quad> {
     let mut out = Triples(Vec::new());
     stream_description(feed, &mut out);
     let page = feed.page(first);
     out.add(page.clone(), iri(RDF, "type"), iri(TREE, "Node"));
     if let Some(next) = next {
-        relation(feed, page, next, &mut out);
+        relations(feed, page, next.sequence, Some(&time(next)), None, &mut out);
     }
     out.0
 }
@@ -148,11 +179,7 @@ fn member_head(feed: &Feed, change: &Change) -> Triples {
         iri(DCTERMS, "isVersionOf"),
         change.thing.clone(),
     );
-    out.add(
-        member.clone(),
-        iri(PROV, "generatedAtTime"),
-        Literal::new_typed_literal(change.time.to_string(), iri(XSD, "dateTime")),
-    );
+    out.add(member.clone(), iri(PROV, "generatedAtTime"), time(change));
     out.add(
         member.clone(),
         iri(JIYI, "sequence"),
