@@ -259,6 +259,24 @@ impl Store {
             .map_err(|e| self.storage(e))
     }
 
+    /// Whether `dataset` has any entry in the log (one index probe).
+    pub fn has_dataset_changes(&self, dataset: &str) -> Result<bool, StoreError> {
+        let graph = changes_graph();
+        let name = Literal::new_simple_literal(dataset);
+        Ok(self
+            .inner
+            .quads_for_pattern(
+                None,
+                Some(iri(JIYI, "dataset").as_ref()),
+                Some(name.as_ref().into()),
+                Some(graph.as_ref().into()),
+            )
+            .next()
+            .transpose()
+            .map_err(|e| self.storage(e))?
+            .is_some())
+    }
+
     /// Where `dataset`'s feed starts (its first entry) and how many entries it has, `None`
     /// when it has none. Reads the dataset's entries once from the index, without a lookup
     /// per entry.
@@ -562,6 +580,8 @@ mod tests {
             })
         );
         assert_eq!(f.store.dataset_log("zz").expect("log"), None);
+        assert!(f.store.has_dataset_changes("e").expect("has"));
+        assert!(!f.store.has_dataset_changes("zz").expect("has"));
         assert!(f.store.is_dataset_change("d", 4).expect("is"));
         assert!(!f.store.is_dataset_change("d", 3).expect("is"));
     }

@@ -215,7 +215,7 @@ async fn answer(
                 withdrawal.time, withdrawal.reason
             )));
         }
-        if store.dataset_log(&dataset)?.is_none() {
+        if !store.has_dataset_changes(&dataset)? {
             return Err(WebError::NotFound(format!(
                 "no dataset named {dataset:?} has a change feed here"
             ))
