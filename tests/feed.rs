@@ -405,7 +405,7 @@ fn a_harvester_starting_from_a_dump_follows_the_feed_to_the_stores_content() {
             .map(seq)
             .expect("member")
     };
-    let body = |n: u64| {
+    let body = |server: &Server, n: u64| {
         get(
             &client,
             &format!("{}/feed/{DATASET}/versions/{n}", server.url),
@@ -414,12 +414,12 @@ fn a_harvester_starting_from_a_dump_follows_the_feed_to_the_stores_content() {
         .text()
         .expect("body")
     };
-    let before = body(version_of(AS_CREATE));
+    let before = body(&server, version_of(AS_CREATE));
     assert!(
         before.contains(&old_title) && !before.contains("（修訂）"),
         "{before}"
     );
-    let now = body(version_of(AS_UPDATE));
+    let now = body(&server, version_of(AS_UPDATE));
     assert!(now.contains("（修訂）"), "{now}");
 
     // The acceptance check: dump from before the changes + the feed = the store now.
@@ -431,6 +431,41 @@ fn a_harvester_starting_from_a_dump_follows_the_feed_to_the_stores_content() {
     assert_eq!(followed["last_member"], followed["current_position"]);
     // Only the runs' provenance was set aside, and the dump had some to set aside.
     assert!(followed["provenance_set_aside"]["expected"].as_u64() > Some(0));
+    drop(server);
+
+    // The withdrawal lifted, the next ingest brings the thing back: a new Create member after
+    // its tombstone; its first version, on the closed first page, is still what it was.
+    copy.jiyi(&["withdraw", "--thing", &object(&withdrawn), "--restore"]);
+    let back = copy.ingest();
+    assert!(back.contains("1 created, 0 updated, 0 deleted"), "{back}");
+    let server = Server::start(&copy.store, &[]);
+    let restored = walk(&server);
+    check_structure(&restored);
+    assert_eq!(etags(&restored)[0], etags(&first)[0]);
+    let versions: Vec<(String, u64)> = members(&restored)
+        .iter()
+        .filter(|m| text(m, "thing") == object(&withdrawn))
+        .map(|m| (text(m, "type").to_owned(), seq(m)))
+        .collect();
+    let kinds: Vec<&str> = versions.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds, [AS_CREATE, AS_DELETE, AS_CREATE], "{versions:?}");
+    // The member's named graph (N-Quads lines in the member's graph, graph name dropped).
+    let description = |n: u64| -> BTreeSet<String> {
+        let graph = format!(" <{BASE}feed/{DATASET}/versions/{n}> .");
+        body(&server, n)
+            .lines()
+            .filter_map(|l| l.strip_suffix(&graph).map(str::to_owned))
+            .collect()
+    };
+    let (was, is) = (description(versions[0].1), description(versions[2].1));
+    assert!(!was.is_empty());
+    assert_eq!(
+        was, is,
+        "the same description comes back, in its own member"
+    );
+    let (followed, ok) = harvester(&server, "follow", Some(&copy.state()));
+    assert!(ok, "{followed:#}");
+    assert_eq!(followed["applied"]["versions"], 3, "{followed:#}");
     drop(server);
 
     // A dataset withdrawn for rights reasons: its feed is gone, with the reason.
