@@ -328,3 +328,53 @@ fn gone(detail: &str) -> Response {
     )
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asked(uri: &str, accept: Option<&str>) -> Result<RdfFormat, WebError> {
+        let mut headers = HeaderMap::new();
+        if let Some(a) = accept {
+            headers.insert(header::ACCEPT, HeaderValue::from_str(a).expect("header"));
+        }
+        negotiate(&uri.parse().expect("uri"), &headers)
+    }
+
+    #[test]
+    fn the_feed_is_offered_only_in_syntaxes_with_named_graphs() {
+        assert_eq!(asked("/feed/d", None).ok(), Some(RdfFormat::TriG));
+        assert_eq!(asked("/feed/d", Some("*/*")).ok(), Some(RdfFormat::TriG));
+        // A crawler's Accept (DESIGN.md) prefers N-Quads.
+        let crawler = "application/n-quads, application/trig;q=0.95, application/ld+json;q=0.9, \
+                       text/turtle;q=0.6, text/html;q=0.2";
+        assert_eq!(
+            asked("/feed/d", Some(crawler)).ok(),
+            Some(RdfFormat::NQuads)
+        );
+        assert!(matches!(
+            asked("/feed/d", Some("application/ld+json")),
+            Ok(RdfFormat::JsonLd { .. })
+        ));
+        assert!(matches!(
+            asked("/feed/d", Some("text/turtle")),
+            Err(WebError::NotAcceptable(m)) if m.contains("named graphs")
+        ));
+        assert_eq!(
+            asked("/feed/d?format=nq", Some("text/turtle")).ok(),
+            Some(RdfFormat::NQuads)
+        );
+        assert!(matches!(
+            asked("/feed/d?format=ttl", None),
+            Err(WebError::NotAcceptable(_))
+        ));
+    }
+
+    #[test]
+    fn sequence_numbers_are_positive_integers() {
+        assert!(parse_sequence("51").is_ok_and(|n| n == 51));
+        for bad in ["0", "-1", "x", "", "1.5"] {
+            assert!(parse_sequence(bad).is_err(), "{bad}");
+        }
+    }
+}
