@@ -48,7 +48,7 @@ use std::fmt;
 pub(crate) const CHANGES_GRAPH: &str = "urn:jiyi:changes";
 /// Prefix of the per-dataset graphs holding each live resource's current hash.
 pub(crate) const STATE_PREFIX: &str = "urn:jiyi:state:";
-const ENTRY_PREFIX: &str = "urn:jiyi:change:";
+pub(crate) const ENTRY_PREFIX: &str = "urn:jiyi:change:";
 const PENDING_PREFIX: &str = "urn:jiyi:pending:";
 const PENDING_GRAPH: &str = "urn:jiyi:pending";
 /// ActivityStreams 2.0: the event types LDES feeds commonly use for members.
@@ -769,6 +769,10 @@ impl Store {
         let mut sequence = last;
         for change in planned {
             sequence += 1;
+            if change.kind != ChangeKind::Created {
+                // Keep the version this change supersedes (versions.rs), while it is still live.
+                self.snapshot_version(transaction, scope, change.thing.as_ref())?;
+            }
             let (insert, remove) = self.change_quads(scope, cause, change, sequence)?;
             for quad in &remove {
                 transaction.remove(quad);

@@ -349,6 +349,10 @@ impl Store {
                 transaction.insert(&triple.in_graph(published.clone()));
             }
         }
+        // Where the dump ends, the change feed goes on (versions.rs).
+        for triple in crate::versions::feed_link_triples(scope) {
+            transaction.insert(&triple.in_graph(published.clone()));
+        }
         transaction.commit().map_err(|e| self.storage(e))
     }
 
@@ -475,6 +479,11 @@ impl Store {
                 graph.clone(),
             ));
         }
+        out.extend(
+            crate::versions::feed_link_triples(scope)
+                .into_iter()
+                .map(|t| t.in_graph(graph.clone())),
+        );
         Ok(out)
     }
 }

@@ -7,7 +7,8 @@
 //!
 //! For harvesters it keeps a change log of every dataset's resources ([`Change`], paged by
 //! sequence number), tombstones for deleted resources ([`Store::tombstone`], what `410 Gone`
-//! says) and steward withdrawals, and writes checksummed dumps ([`Store::publish_dumps`]).
+//! says) and steward withdrawals, the superseded versions of descriptions a feed serves
+//! ([`Store::version`]), and writes checksummed dumps ([`Store::publish_dumps`]).
 //!
 //! Callers receive plain RDF types (`oxrdf`, re-exported as [`model`]) and SPARQL solutions
 //! (`sparesults`' `QuerySolution`), never Oxigraph handles, so a second backend (a remote SPARQL
@@ -25,6 +26,7 @@ mod server_writes;
 mod stats;
 mod store;
 mod tombstones;
+mod versions;
 mod write;
 
 pub use changes::{
@@ -42,6 +44,7 @@ pub use replace::{DatasetCommit, GraphReplacement, ReplaceReport};
 pub use stats::GraphStatistics;
 pub use store::Store;
 pub use tombstones::{ThingWithdrawal, Tombstone, Withdrawal};
+pub use versions::{DatasetLog, Version};
 pub use write::UpdateRequest;
 
 /// The RDF model types the store accepts and returns (Oxigraph's re-export of `oxrdf`).

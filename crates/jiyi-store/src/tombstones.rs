@@ -414,6 +414,8 @@ impl Store {
         scope: &DatasetScope,
         cause: &ChangeCause,
     ) -> Result<ChangeSummary, StoreError> {
+        // The feed keeps serving every version the dataset published (versions.rs).
+        self.snapshot_live_versions(scope)?;
         self.remove_graph_in_batches(scope.graph().as_ref())?;
         self.remove_dumps(scope)?;
         let summary = self.reconcile_changes(scope, cause)?;

@@ -14,6 +14,7 @@ mod dumps;
 mod error;
 mod evaluate;
 mod examples;
+mod feed;
 mod formats;
 mod gone;
 mod graph_store;
@@ -283,6 +284,9 @@ pub fn app(state: AppState) -> Router {
         // Harvesting (issue 7): dump files; 410 on /doc/ is wired with Store::tombstone.
         .route("/dumps/{file}", get(dumps::dump))
         .route("/oai", get(oai::get).post(oai::post))
+        .route("/feed/{dataset}", get(feed::root))
+        .route("/feed/{dataset}/pages/{first}", get(feed::page))
+        .route("/feed/{dataset}/versions/{sequence}", get(feed::version))
         // Discovery: VoID + DCAT, sitemap, robots.txt.
         .route("/.well-known/void", get(void::void))
         .route("/sitemap.xml", get(sitemap::sitemap))
