@@ -123,7 +123,9 @@ def media_type(headers) -> str:
 def parse(body: bytes, mt: str, base: str) -> rdflib.Graph:
     """The triples of a document in any of the syntaxes (quads merged into one graph)."""
     parser = PARSERS[mt]
-    if parser in ("trig", "nquads"):
+    # JSON-LD may name graphs (a feed's members): read it as a dataset like TriG, or a plain
+    # Graph would keep only its default graph.
+    if parser in ("trig", "nquads", "json-ld"):
         dataset = rdflib.Dataset()
         dataset.parse(data=body, format=parser, publicID=base)
         g = rdflib.Graph()
