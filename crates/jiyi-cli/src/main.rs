@@ -19,6 +19,12 @@ mod withdraw;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
+/// mimalloc instead of glibc's allocator: serving documents allocates many small short-lived
+/// values on several threads, and glibc's malloc/free/consolidate took about a sixth of
+/// `jiyi serve`'s time under load (bench/deref --perf, BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "jiyi",
