@@ -21,70 +21,26 @@ const AS_UPDATE: &str = "https://www.w3.org/ns/activitystreams#Update";
 const AS_DELETE: &str = "https://www.w3.org/ns/activitystreams#Delete";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// A copy of the demo objects' mapping and sources that the test edits.
-struct Copy {
-    dir: tempfile::TempDir,
-    mapping: PathBuf,
-    store: PathBuf,
+/// The demo objects copy, ingested with this file's base.
+struct Copy(DemoObjects);
+
+impl std::ops::Deref for Copy {
+    type Target = DemoObjects;
+    fn deref(&self) -> &DemoObjects {
+        &self.0
+    }
 }
 
 impl Copy {
     fn new() -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mappings = dir.path().join("mappings");
-        std::fs::create_dir(&mappings).expect("mkdir");
-        let mapping = mappings.join("npm-objects.rml.ttl");
-        std::fs::copy(data().join("mappings/npm-objects.rml.ttl"), &mapping).expect("mapping");
-        for entry in std::fs::read_dir(data()).expect("data/") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "csv") {
-                std::fs::copy(&path, dir.path().join(path.file_name().expect("name")))
-                    .expect("csv");
-            }
-        }
-        let store = dir.path().join("store");
-        Self {
-            dir,
-            mapping,
-            store,
-        }
-    }
-
-    fn csv(&self) -> PathBuf {
-        self.dir.path().join("npm-objects.csv")
+        Self(DemoObjects::new())
     }
 
     fn ingest(&self) -> String {
-        ingest(
-            &self.mapping,
-            &self.store,
-            BASE,
-            &self.dir.path().join("rejects.jsonl"),
-        )
+        self.ingest_with_base(BASE)
     }
 
-    fn jiyi(&self, args: &[&str]) -> String {
-        let mut all = args.to_vec();
-        all.extend(["--store", self.store.to_str().expect("utf-8")]);
-        jiyi_ok(&all)
-    }
-
-    /// Rewrites the objects CSV record by record (column 0 is the key, 1 the title).
-    fn edit_rows(&self, edit: impl Fn(Vec<String>) -> Option<Vec<String>>) {
-        let mut reader = csv::Reader::from_path(self.csv()).expect("read csv");
-        let headers = reader.headers().expect("headers").clone();
-        let rows: Vec<Vec<String>> = reader
-            .records()
-            .map(|r| r.expect("record").iter().map(str::to_owned).collect())
-            .collect();
-        let mut writer = csv::Writer::from_path(self.csv()).expect("write csv");
-        writer.write_record(&headers).expect("headers");
-        for row in rows.into_iter().filter_map(edit) {
-            writer.write_record(&row).expect("row");
-        }
-        writer.flush().expect("flush");
-    }
-
+    /// Where the Python harvester keeps its copy between runs.
     fn state(&self) -> PathBuf {
         self.dir.path().join("harvester")
     }

@@ -9,7 +9,6 @@ mod support;
 
 use jiyi_store::Store;
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::process::Command;
 use support::*;
 
@@ -17,70 +16,7 @@ const BASE: &str = "https://data.example.tw/";
 const OBJECTS: &str = "npm-objects";
 const PAGE_SIZE: &str = "7";
 
-/// A copy of the demo objects' mapping and sources that the test edits (as tests/changes.rs).
-struct Copy {
-    dir: tempfile::TempDir,
-    mapping: PathBuf,
-    store: PathBuf,
-}
-
-impl Copy {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mappings = dir.path().join("mappings");
-        std::fs::create_dir(&mappings).expect("mkdir");
-        let mapping = mappings.join(format!("{OBJECTS}.rml.ttl"));
-        std::fs::copy(data().join(format!("mappings/{OBJECTS}.rml.ttl")), &mapping)
-            .expect("mapping");
-        for entry in std::fs::read_dir(data()).expect("data/") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "csv") {
-                std::fs::copy(&path, dir.path().join(path.file_name().expect("name")))
-                    .expect("csv");
-            }
-        }
-        let store = dir.path().join("store");
-        Self {
-            dir,
-            mapping,
-            store,
-        }
-    }
-
-    fn csv(&self) -> PathBuf {
-        self.dir.path().join(format!("{OBJECTS}.csv"))
-    }
-
-    fn rejects(&self) -> PathBuf {
-        self.dir.path().join("rejects.jsonl")
-    }
-
-    /// The object keys of the CSV copy, read with a CSV parser.
-    fn keys(&self) -> Vec<String> {
-        csv::Reader::from_path(self.csv())
-            .expect("csv")
-            .records()
-            .map(|r| r.expect("record")[0].to_owned())
-            .collect()
-    }
-
-    /// Rewrites the CSV copy without the record whose key is `key`.
-    fn drop_row(&self, key: &str) {
-        let mut reader = csv::Reader::from_path(self.csv()).expect("read csv");
-        let headers = reader.headers().expect("headers").clone();
-        let rows: Vec<csv::StringRecord> = reader
-            .records()
-            .map(|r| r.expect("record"))
-            .filter(|r| &r[0] != key)
-            .collect();
-        let mut writer = csv::Writer::from_path(self.csv()).expect("write csv");
-        writer.write_record(&headers).expect("headers");
-        for row in rows {
-            writer.write_record(&row).expect("row");
-        }
-        writer.flush().expect("flush");
-    }
-}
+type Copy = DemoObjects;
 
 fn object(key: &str) -> String {
     format!("{BASE}id/object/{key}")

@@ -145,3 +145,98 @@ pub fn python() -> String {
         panic!("JIYI_PYTHON is not set: run the suite with scripts/test, which installs rdflib and friends into a virtual environment")
     })
 }
+
+/// A temporary copy of the demo objects' mapping and every demo CSV beside it, which a test
+/// edits and re-ingests (the objects' mapping joins several CSVs, so all are copied).
+pub struct DemoObjects {
+    /// The temporary folder (the mapping in `mappings/`, the CSVs, the store in `store/`).
+    pub dir: tempfile::TempDir,
+    /// The mapping copy.
+    pub mapping: PathBuf,
+    /// Where the store goes.
+    pub store: PathBuf,
+}
+
+impl DemoObjects {
+    /// The demo objects' dataset name.
+    pub const DATASET: &'static str = "npm-objects";
+
+    /// A fresh copy; nothing ingested yet.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mappings = dir.path().join("mappings");
+        std::fs::create_dir(&mappings).expect("mkdir");
+        let mapping = mappings.join(format!("{}.rml.ttl", Self::DATASET));
+        std::fs::copy(
+            data().join(format!("mappings/{}.rml.ttl", Self::DATASET)),
+            &mapping,
+        )
+        .expect("mapping");
+        for entry in std::fs::read_dir(data()).expect("data/") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                std::fs::copy(&path, dir.path().join(path.file_name().expect("name")))
+                    .expect("csv");
+            }
+        }
+        let store = dir.path().join("store");
+        Self {
+            dir,
+            mapping,
+            store,
+        }
+    }
+
+    /// The objects CSV of the copy.
+    pub fn csv(&self) -> PathBuf {
+        self.dir.path().join(format!("{}.csv", Self::DATASET))
+    }
+
+    /// Where ingests write their rejects.
+    pub fn rejects(&self) -> PathBuf {
+        self.dir.path().join("rejects.jsonl")
+    }
+
+    /// Ingests the copy into its store with `base`; the summary.
+    pub fn ingest_with_base(&self, base: &str) -> String {
+        ingest(&self.mapping, &self.store, base, &self.rejects())
+    }
+
+    /// Runs `jiyi ARGS --store STORE`; its standard output.
+    pub fn jiyi(&self, args: &[&str]) -> String {
+        let mut all = args.to_vec();
+        all.extend(["--store", self.store.to_str().expect("utf-8")]);
+        jiyi_ok(&all)
+    }
+
+    /// The object keys of the CSV copy (column 0), read with a CSV parser.
+    pub fn keys(&self) -> Vec<String> {
+        csv::Reader::from_path(self.csv())
+            .expect("csv")
+            .records()
+            .map(|r| r.expect("record")[0].to_owned())
+            .collect()
+    }
+
+    /// Rewrites the objects CSV record by record (a record may span lines): `edit` returns the
+    /// new row, or `None` to drop it.
+    pub fn edit_rows(&self, edit: impl Fn(Vec<String>) -> Option<Vec<String>>) {
+        let mut reader = csv::Reader::from_path(self.csv()).expect("read csv");
+        let headers = reader.headers().expect("headers").clone();
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.expect("record").iter().map(str::to_owned).collect())
+            .collect();
+        let mut writer = csv::Writer::from_path(self.csv()).expect("write csv");
+        writer.write_record(&headers).expect("headers");
+        for row in rows.into_iter().filter_map(edit) {
+            writer.write_record(&row).expect("row");
+        }
+        writer.flush().expect("flush");
+    }
+
+    /// Rewrites the CSV copy without the record whose key is `key`.
+    pub fn drop_row(&self, key: &str) {
+        self.edit_rows(|row| (row[0] != key).then_some(row));
+    }
+}
