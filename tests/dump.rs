@@ -305,6 +305,21 @@ fn ingest_publishes_checksummed_dumps_and_the_server_sends_those_bytes() {
         );
         assert!(void.contains(&line), "{line} not in the VoID:\n{void}");
     }
+    // And the landing page offers them for download.
+    let landing = client
+        .get(format!("{}/", server.url))
+        .header("Accept", "text/html")
+        .send()
+        .expect("GET /")
+        .text()
+        .expect("page");
+    for (url, _, _) in &files {
+        let href = format!(
+            "href=\"/{}\"",
+            url.as_str().strip_prefix(BASE).expect("base")
+        );
+        assert!(landing.contains(&href), "{href} not on the landing page");
+    }
     drop(server);
 
     // A withdrawn dataset's dump is 410 Gone with the reason.

@@ -10,7 +10,7 @@ use crate::{AppState, WebError, query_param};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use jiyi_model::vocab::{DCTERMS, JIYI, VOID};
+use jiyi_model::vocab::{DCTERMS, JIYI};
 use oxrdf::{Literal, NamedNode, Term};
 use serde::Serialize;
 
@@ -142,9 +142,22 @@ fn page(state: &AppState, lang: Lang) -> Result<String, WebError> {
                 .modified
                 .as_deref()
                 .map(|m| m.get(..10).unwrap_or(m).to_owned()),
-            dumps: links(&format!("{VOID}dataDump"), &|iri| {
-                iri.rsplit('/').next().unwrap_or(iri).to_owned()
-            }),
+            dumps: dataset
+                .dump_urls()
+                .iter()
+                .filter_map(|url| {
+                    Some(LinkView {
+                        text: url
+                            .as_str()
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or(url.as_str())
+                            .to_owned(),
+                        lang: None,
+                        href: link_href(policy, url.as_str())?,
+                    })
+                })
+                .collect(),
             examples,
         });
     }

@@ -11,7 +11,7 @@
 //! their own.
 
 use crate::{AppState, WebError};
-use jiyi_model::vocab::DCTERMS;
+use jiyi_model::vocab::{DCAT, DCTERMS, VOID};
 use jiyi_store::model::{NamedNode, NamedOrBlankNode, Term, Triple};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -56,6 +56,29 @@ impl DatasetStats {
             .iter()
             .filter(move |t| t.subject == subject && t.predicate.as_str() == predicate)
             .map(|t| &t.object)
+    }
+
+    /// Where the dataset can be downloaded whole: the `void:dataDump`s its description states
+    /// and the `dcat:downloadURL` of each `dcat:distribution` (the dumps Jiyi writes), once each.
+    pub fn dump_urls(&self) -> Vec<NamedNode> {
+        let mut out: Vec<NamedNode> = Vec::new();
+        let mut push = |t: &Term| {
+            if let Term::NamedNode(n) = t
+                && !out.contains(n)
+            {
+                out.push(n.clone());
+            }
+        };
+        self.values(&format!("{VOID}dataDump")).for_each(&mut push);
+        let distributions: Vec<&Term> = self.values(&format!("{DCAT}distribution")).collect();
+        for t in &self.description {
+            if t.predicate.as_str() == format!("{DCAT}downloadURL")
+                && distributions.contains(&&Term::from(t.subject.clone()))
+            {
+                push(&t.object);
+            }
+        }
+        out
     }
 }
 

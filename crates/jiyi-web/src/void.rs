@@ -278,18 +278,10 @@ pub fn void_triples(policy: &UriPolicy, stats: &SiteStats) -> Result<Vec<Triple>
             all_vocabularies.insert(v);
         }
         // VoID's dump link for each published dump (DCAT says the same with more detail).
-        let distributions: Vec<&Term> = dataset
-            .description
-            .iter()
-            .filter(|t| t.subject == subject && t.predicate == iri(DCAT, "distribution"))
-            .map(|t| &t.object)
-            .collect();
-        for t in &dataset.description {
-            if t.predicate == iri(DCAT, "downloadURL")
-                && distributions.contains(&&Term::from(t.subject.clone()))
-                && let Term::NamedNode(url) = &t.object
-            {
-                out.push(Triple::new(d.clone(), iri(VOID, "dataDump"), url.clone()));
+        let stated: Vec<&Term> = dataset.values(&format!("{VOID}dataDump")).collect();
+        for url in dataset.dump_urls() {
+            if !stated.contains(&&Term::from(url.clone())) {
+                out.push(Triple::new(d.clone(), iri(VOID, "dataDump"), url));
             }
         }
         for example in &dataset.examples {
