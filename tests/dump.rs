@@ -320,6 +320,15 @@ fn ingest_publishes_checksummed_dumps_and_the_server_sends_those_bytes() {
         );
         assert!(landing.contains(&href), "{href} not on the landing page");
     }
+    for harvest in [
+        format!("href=\"/feed/{DATASET}\""),
+        format!("href=\"/oai?verb=ListRecords&amp;metadataPrefix=oai_dc&amp;set={DATASET}\""),
+    ] {
+        assert!(
+            landing.contains(&harvest),
+            "{harvest} not on the landing page"
+        );
+    }
     drop(server);
 
     // A withdrawn dataset's dump is 410 Gone with the reason.

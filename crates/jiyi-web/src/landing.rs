@@ -17,6 +17,8 @@ use serde::Serialize;
 /// One dataset on the landing page.
 #[derive(Serialize)]
 struct DatasetView {
+    /// The dataset's name (its feed and OAI set).
+    name: String,
     title: String,
     title_lang: Option<String>,
     /// The dataset IRI, shown for citing.
@@ -111,6 +113,7 @@ fn page(state: &AppState, lang: Lang) -> Result<String, WebError> {
                 .collect()
         };
         datasets.push(DatasetView {
+            name: dataset.name.clone(),
             title: label.map_or_else(|| dataset.name.clone(), |l| l.value().to_owned()),
             title_lang: label
                 .and_then(|l| l.language())
