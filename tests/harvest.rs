@@ -172,10 +172,8 @@ fn read_page(xml: &str) -> (Vec<FixtureRecord>, Option<String>) {
                     _ => {}
                 }
             }
-            Event::End(_) => {
-                if path.pop().as_deref() == Some("record") {
-                    records.push(current.clone());
-                }
+            Event::End(_) if path.pop().as_deref() == Some("record") => {
+                records.push(current.clone());
             }
             Event::Eof => break,
             _ => {}

@@ -138,7 +138,7 @@ fn harvest_into(args: &Args) -> Result<(Summary, Option<String>)> {
     let summary = Summary::Harvested {
         source,
         live: records.live_records()?,
-        run,
+        run: Box::new(run),
         rejects,
         ingested: Box::new(ingested),
     };
@@ -194,7 +194,7 @@ enum Summary {
     /// Records were harvested and the record set ingested.
     Harvested {
         source: SourceKey,
-        run: HarvestRun,
+        run: Box<HarvestRun>,
         live: usize,
         rejects: PathBuf,
         ingested: Box<Outcome>,

@@ -236,10 +236,10 @@ pub fn parse_list_records(text: &str) -> Result<Parsed<ListPage>, String> {
                 _ => {}
             },
             Walk::End { path, position, .. } => {
-                if path == ["OAI-PMH", "ListRecords", "record"] {
-                    if let Some(r) = record.take() {
-                        finish_record(text, r, position, index, &mut page);
-                    }
+                if path == ["OAI-PMH", "ListRecords", "record"]
+                    && let Some(r) = record.take()
+                {
+                    finish_record(text, r, position, index, &mut page);
                 }
             }
         }
