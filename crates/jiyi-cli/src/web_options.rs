@@ -39,6 +39,13 @@ pub struct WebOptions {
     /// then cannot stop a query computing in memory; for debugging only).
     #[arg(long)]
     in_process_queries: bool,
+    /// The adminEmail OAI-PMH's Identify gives (default: webmaster@ the base's host, a
+    /// placeholder).
+    #[arg(long)]
+    admin_email: Option<String>,
+    /// Records per OAI-PMH list response; the rest follows with resumption tokens.
+    #[arg(long, default_value_t = 100)]
+    oai_page_size: usize,
 }
 
 impl WebOptions {
@@ -72,6 +79,10 @@ impl WebOptions {
                 std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/jiyi/yasgui"))
             })
             .filter(|d| d.join("yasgui.min.js").is_file());
+        config.oai = jiyi_web::OaiSettings {
+            admin_email: self.admin_email.clone(),
+            page_size: self.oai_page_size.max(1),
+        };
         if !self.in_process_queries {
             config.query_workers = Some(crate::sparql_worker::command()?);
         }

@@ -19,6 +19,7 @@ mod dump;
 mod error;
 mod modified;
 mod query;
+mod records;
 mod replace;
 mod stats;
 mod store;
@@ -35,6 +36,7 @@ pub use error::StoreError;
 pub use query::{
     GraphStream, Query, QueryAnswer, QueryCancel, QueryForm, QueryRequest, SolutionStream,
 };
+pub use records::{RecordHeader, RecordPage, RecordWindow};
 pub use replace::{DatasetCommit, GraphReplacement, ReplaceReport};
 pub use stats::GraphStatistics;
 pub use store::Store;

@@ -18,6 +18,7 @@ mod graph_store;
 mod html;
 mod images;
 mod landing;
+mod oai;
 mod paging;
 mod pool;
 mod profiles;
@@ -35,6 +36,7 @@ pub mod worker;
 
 pub use conneg::Accept;
 pub use error::WebError;
+pub use oai::OaiSettings;
 pub use pool::WorkerCommand;
 
 use axum::Router;
@@ -70,6 +72,8 @@ pub struct Config {
     /// Most URLs in one sitemap file; above it `/sitemap.xml` is a sitemap index. The
     /// protocol's limit (50,000) by default; tests set a small one.
     pub sitemap_max_urls: usize,
+    /// The OAI-PMH provider at `/oai`: admin e-mail, page size.
+    pub oai: OaiSettings,
 }
 
 impl Config {
@@ -83,6 +87,7 @@ impl Config {
             yasgui_dir: None,
             query_workers: None,
             sitemap_max_urls: sitemap::PROTOCOL_MAX_URLS,
+            oai: OaiSettings::default(),
         }
     }
 }
@@ -235,6 +240,7 @@ pub fn app(state: AppState) -> Router {
         .route("/graph/{*name}", get(graph_store::direct))
         // Harvesting (issue 7): dump files; 410 on /doc/ is wired with Store::tombstone.
         .route("/dumps/{file}", get(dumps::dump))
+        .route("/oai", get(oai::get).post(oai::post))
         // Discovery: VoID + DCAT, sitemap, robots.txt.
         .route("/.well-known/void", get(void::void))
         .route("/sitemap.xml", get(sitemap::sitemap))
