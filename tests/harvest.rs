@@ -621,3 +621,152 @@ fn a_second_harvest_asks_from_the_latest_datestamp_and_applies_deletions() {
         Some(&from)
     );
 }
+
+// ------------------------------------------------------------------------------------------
+// Against Jiyi's own provider (`jiyi serve` … /oai).
+// ------------------------------------------------------------------------------------------
+
+const BASE_A: &str = "https://a.example.tw/";
+
+/// The resources store A publishes (the provider's items): subjects under `{base}id/`
+/// without a fragment, not ingest runs, in any published graph.
+fn resources_of_a(store: &Path) -> BTreeSet<String> {
+    let store = Store::open_read_only(store).expect("open A");
+    let query = Query::parse(
+        &format!(
+            "SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+               FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{BASE_A}id/\")
+                      && !STRSTARTS(STR(?s), \"{BASE_A}id/run/\") && !CONTAINS(STR(?s), \"#\")) }}"
+        ),
+        None,
+    )
+    .expect("query");
+    let QueryAnswer::Solutions(solutions) = store.query(&QueryRequest::new(&query)).expect("run")
+    else {
+        panic!("not a SELECT");
+    };
+    solutions
+        .map(|s| match s.expect("solution").get("s") {
+            Some(Term::NamedNode(n)) => n.as_str().to_owned(),
+            other => panic!("{other:?}"),
+        })
+        .collect()
+}
+
+/// `jiyi serve` of `store` at `127.0.0.1:port` (the partner keeps its base URL across
+/// restarts), killed when dropped.
+struct Provider(std::process::Child);
+
+impl Provider {
+    fn start(store: &Path, port: u16) -> Self {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jiyi"))
+            .args([
+                "serve",
+                "--store",
+                store.to_str().expect("utf-8"),
+                "--oai-page-size",
+                "7",
+            ])
+            .args(["--bind", &format!("127.0.0.1:{port}")])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn jiyi serve");
+        let mut banner = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut banner)
+            .expect("banner");
+        assert!(banner.contains(&format!("127.0.0.1:{port}")), "{banner}");
+        Self(child)
+    }
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn jiyi_harvests_jiyi_every_record_and_then_a_deletion_as_a_tombstone() {
+    // Store A: the demo's museum objects, from a copy whose rows the test can drop.
+    let a = tempfile::tempdir().expect("tempdir");
+    let mappings = a.path().join("mappings");
+    std::fs::create_dir(&mappings).expect("mkdir");
+    let mapping = mappings.join("npm-objects.rml.ttl");
+    std::fs::copy(data().join("mappings/npm-objects.rml.ttl"), &mapping).expect("mapping");
+    for entry in std::fs::read_dir(data()).expect("data/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            std::fs::copy(&path, a.path().join(path.file_name().expect("name"))).expect("csv");
+        }
+    }
+    let store_a = a.path().join("store");
+    let rejects_a = a.path().join("rejects.jsonl");
+    ingest(&mapping, &store_a, BASE_A, &rejects_a);
+    let published = resources_of_a(&store_a);
+    assert!(published.len() > 20, "{published:?}");
+
+    // Store B harvests A's /oai in pages of 7 (resumption tokens all the way).
+    let b = Harvester::new();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let oai = format!("http://127.0.0.1:{port}/oai");
+    let server = Provider::start(&store_a, port);
+    let summary = b.harvest_ok(&oai);
+    drop(server);
+    let pages_needed = published.len().div_ceil(7);
+    assert!(
+        summary.contains(&format!("{pages_needed} pages")),
+        "{summary}"
+    );
+    let held = things(&b.store());
+    assert_eq!(
+        held.keys().cloned().collect::<BTreeSet<_>>(),
+        published,
+        "every record of A arrives in B, one thing per OAI identifier"
+    );
+
+    // A drops a row and re-ingests; B's next harvest brings the deletion as a tombstone.
+    let csv_path = a.path().join("npm-objects.csv");
+    let mut reader = csv::Reader::from_path(&csv_path).expect("csv");
+    let headers = reader.headers().expect("headers").clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let dropped = rows.last().expect("rows")[0].to_owned();
+    let mut writer = csv::Writer::from_path(&csv_path).expect("write csv");
+    writer.write_record(&headers).expect("headers");
+    for row in &rows[..rows.len() - 1] {
+        writer.write_record(row).expect("row");
+    }
+    writer.flush().expect("flush");
+    drop(writer);
+    ingest(&mapping, &store_a, BASE_A, &rejects_a);
+    let dropped_iri = format!("{BASE_A}id/object/{dropped}");
+    let published_after = resources_of_a(&store_a);
+    assert!(!published_after.contains(&dropped_iri));
+
+    let server = Provider::start(&store_a, port);
+    let out = b.harvest(&oai, &[]);
+    drop(server);
+    assert!(out.status.success(), "{}", text(&out));
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains(" from "),
+        "an incremental harvest: {summary}"
+    );
+    assert!(!summary.contains(" 0 deleted"), "{summary}");
+    let held_after = things(&b.store());
+    assert_eq!(
+        held_after.keys().cloned().collect::<BTreeSet<_>>(),
+        published_after
+    );
+    let (thing_in_b, _, _) = held.get(&dropped_iri).expect("held before").clone();
+    let store_b = Store::open_read_only(&b.store()).expect("open B");
+    let tombstone = store_b
+        .tombstone(thing_in_b.as_ref())
+        .expect("tombstone")
+        .expect("the deleted record is a tombstone in B");
+    assert_eq!(tombstone.dataset, DATASET);
+}
