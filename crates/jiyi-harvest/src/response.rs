@@ -518,3 +518,83 @@ fn attribute(start: &BytesStart<'_>, name: &str) -> Option<String> {
         .find(|a| a.key.local_name().as_ref() == name.as_bytes() && a.key.prefix().is_none())
         .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_keeps_the_namespaces_it_inherited() {
+        let page = r#"<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <responseDate>2026-01-01T00:00:00Z</responseDate>
+  <ListRecords>
+    <record><header><identifier>oai:x:1</identifier><datestamp>2026-01-01</datestamp></header>
+      <metadata><dc:title>A &amp; B</dc:title></metadata></record>
+    <record><header status="deleted"><identifier>oai:x:2</identifier><datestamp>2026-01-02T00:00:00Z</datestamp></header></record>
+    <record><header><identifier>oai:x:3</identifier><datestamp>yesterday</datestamp></header><metadata/></record>
+    <resumptionToken completeListSize="9">t2</resumptionToken>
+  </ListRecords>
+</OAI-PMH>"#;
+        let Ok(Parsed::Answer(page)) = parse_list_records(page) else {
+            panic!("not a page")
+        };
+        assert_eq!(page.records.len(), 2);
+        let first = &page.records[0];
+        assert_eq!(
+            (first.identifier.as_str(), first.deleted),
+            ("oai:x:1", false)
+        );
+        assert!(first.xml.starts_with(
+            r#"<record xmlns="http://www.openarchives.org/OAI/2.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">"#
+        ), "{}", first.xml);
+        assert!(first.xml.ends_with("</record>") && first.xml.contains("A &amp; B"));
+        assert!(page.records[1].deleted);
+        assert_eq!(page.problems.len(), 1);
+        assert_eq!(
+            (page.problems[0].index, page.problems[0].field),
+            (3, "header/datestamp")
+        );
+        let token = page.resumption_token.expect("token");
+        assert_eq!(
+            (token.token.as_str(), token.complete_list_size),
+            ("t2", Some(9))
+        );
+    }
+
+    #[test]
+    fn errors_and_malformed_responses_are_told_apart() {
+        let errors = r#"<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><error code="badVerb">no such verb</error></OAI-PMH>"#;
+        let Ok(Parsed::Errors(e)) = parse_list_records(errors) else {
+            panic!("errors expected")
+        };
+        assert_eq!(e[0].to_string(), "badVerb: no such verb");
+        for (text, needle) in [
+            ("broken xml", "no XML element"),
+            (
+                "<OAI-PMH xmlns=\"http://www.openarchives.org/OAI/2.0/\"><ListRecords>",
+                "ends before",
+            ),
+            ("<html/>", "root element is <html>"),
+            (
+                "<OAI-PMH xmlns=\"http://www.openarchives.org/OAI/2.0/\"><ListRecords></Other></OAI-PMH>",
+                "not well-formed",
+            ),
+        ] {
+            let problem = parse_list_records(text).expect_err(text);
+            assert!(problem.contains(needle), "{text}: {problem}");
+        }
+    }
+
+    #[test]
+    fn granularity_cuts_from() {
+        assert_eq!(
+            Granularity::Day.from_value("2011-07-18T16:31:00Z"),
+            "2011-07-18"
+        );
+        assert_eq!(
+            Granularity::Second.from_value("2011-07-18"),
+            "2011-07-18T00:00:00Z"
+        );
+        assert!(is_datestamp("2011-07-18T16:31:00Z") && !is_datestamp("2011-07-18T16:31:00+08:00"));
+    }
+}
