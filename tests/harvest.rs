@@ -629,12 +629,13 @@ fn a_second_harvest_asks_from_the_latest_datestamp_and_applies_deletions() {
 const BASE_A: &str = "https://a.example.tw/";
 
 /// The resources store A publishes (the provider's items): subjects under `{base}id/`
-/// without a fragment, not ingest runs, in any published graph.
-fn resources_of_a(store: &Path) -> BTreeSet<String> {
+/// without a fragment, not ingest runs, in any published graph or in one dataset's graph.
+fn resources_of_a(store: &Path, dataset: Option<&str>) -> BTreeSet<String> {
     let store = Store::open_read_only(store).expect("open A");
+    let graph = dataset.map_or_else(|| "?g".to_owned(), |d| format!("<{BASE_A}graph/{d}>"));
     let query = Query::parse(
         &format!(
-            "SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+            "SELECT DISTINCT ?s WHERE {{ GRAPH {graph} {{ ?s ?p ?o }}
                FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{BASE_A}id/\")
                       && !STRSTARTS(STR(?s), \"{BASE_A}id/run/\") && !CONTAINS(STR(?s), \"#\")) }}"
         ),
@@ -704,8 +705,15 @@ fn jiyi_harvests_jiyi_every_record_and_then_a_deletion_as_a_tombstone() {
     let store_a = a.path().join("store");
     let rejects_a = a.path().join("rejects.jsonl");
     ingest(&mapping, &store_a, BASE_A, &rejects_a);
-    let published = resources_of_a(&store_a);
-    assert!(published.len() > 20, "{published:?}");
+    // A second dataset, so that a harvest of one set is a real selection.
+    let other = data().join("mappings/licensing-stats.rml.ttl");
+    ingest(&other, &store_a, BASE_A, &rejects_a);
+    let published = resources_of_a(&store_a, None);
+    let objects = resources_of_a(&store_a, Some("npm-objects"));
+    assert!(
+        objects.len() > 20 && published.len() > objects.len(),
+        "{published:?}"
+    );
 
     // Store B harvests A's /oai in pages of 7 (resumption tokens all the way).
     let b = Harvester::new();
@@ -716,7 +724,16 @@ fn jiyi_harvests_jiyi_every_record_and_then_a_deletion_as_a_tombstone() {
     let oai = format!("http://127.0.0.1:{port}/oai");
     let server = Provider::start(&store_a, port);
     let summary = b.harvest_ok(&oai);
+    // Store C harvests one set: the objects' dataset.
+    let c = Harvester::new();
+    let out = c.harvest(&oai, &["--set", "npm-objects"]);
+    assert!(out.status.success(), "{}", text(&out));
     drop(server);
+    assert_eq!(
+        things(&c.store()).into_keys().collect::<BTreeSet<_>>(),
+        objects,
+        "a set harvest brings that dataset's records only"
+    );
     let pages_needed = published.len().div_ceil(7);
     assert!(
         summary.contains(&format!("{pages_needed} pages")),
@@ -744,12 +761,19 @@ fn jiyi_harvests_jiyi_every_record_and_then_a_deletion_as_a_tombstone() {
     drop(writer);
     ingest(&mapping, &store_a, BASE_A, &rejects_a);
     let dropped_iri = format!("{BASE_A}id/object/{dropped}");
-    let published_after = resources_of_a(&store_a);
+    let published_after = resources_of_a(&store_a, None);
     assert!(!published_after.contains(&dropped_iri));
 
     let server = Provider::start(&store_a, port);
     let out = b.harvest(&oai, &[]);
+    let out_c = c.harvest(&oai, &["--set", "npm-objects"]);
     drop(server);
+    assert!(out_c.status.success(), "{}", text(&out_c));
+    assert_eq!(
+        things(&c.store()).into_keys().collect::<BTreeSet<_>>(),
+        resources_of_a(&store_a, Some("npm-objects")),
+        "the set harvest gets the deletion too"
+    );
     assert!(out.status.success(), "{}", text(&out));
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -769,4 +793,13 @@ fn jiyi_harvests_jiyi_every_record_and_then_a_deletion_as_a_tombstone() {
         .expect("tombstone")
         .expect("the deleted record is a tombstone in B");
     assert_eq!(tombstone.dataset, DATASET);
+    drop(store_b);
+    let store_c = Store::open_read_only(&c.store()).expect("open C");
+    assert!(
+        store_c
+            .tombstone(thing_in_b.as_ref())
+            .expect("tombstone")
+            .is_some(),
+        "the deleted record is a tombstone in C (same base, same IRI)"
+    );
 }
