@@ -803,3 +803,43 @@ fn jiyi_harvests_jiyi_every_record_and_then_a_deletion_as_a_tombstone() {
         "the deleted record is a tombstone in C (same base, same IRI)"
     );
 }
+
+#[test]
+fn a_closed_dataset_is_not_harvested_at_all() {
+    let partner = Partner::start(Box::new(fixture_route));
+    let h = Harvester::new();
+    let mapping = h.dir.path().join("closed.rml.ttl");
+    let text_of = std::fs::read_to_string(data().join("mappings/oai-dc.rml.ttl")).expect("mapping");
+    assert!(text_of.contains("jiyi:accessClass jiyi:Open"));
+    std::fs::write(
+        &mapping,
+        text_of.replace(
+            "jiyi:accessClass jiyi:Open",
+            "jiyi:accessClass jiyi:NotOpen",
+        ),
+    )
+    .expect("write");
+    let store = h.store();
+    let summary = jiyi_ok(&[
+        "harvest",
+        "--oai",
+        &partner.url,
+        "--metadata-prefix",
+        "oai_dc",
+        "--mapping",
+        mapping.to_str().expect("utf-8"),
+        "--store",
+        store.to_str().expect("utf-8"),
+        "--base",
+        BASE,
+    ]);
+    assert!(
+        summary.starts_with("not harvested:") && summary.contains("丙"),
+        "{summary}"
+    );
+    assert!(
+        partner.take_requests().is_empty(),
+        "no request for a closed dataset"
+    );
+    assert!(!store.join("harvest").exists(), "no record kept");
+}

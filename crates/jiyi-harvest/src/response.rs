@@ -300,7 +300,15 @@ fn finish_record(text: &str, r: OpenRecord, end: usize, index: usize, page: &mut
         ));
         return;
     }
-    let raw = &text[r.start..end];
+    // Both ends are at '<' / after '>' (ASCII), so this slice cannot split a character;
+    // checked anyway rather than trusted.
+    let Some(raw) = text.get(r.start..end).filter(|raw| raw.starts_with('<')) else {
+        page.problems.push(problem(
+            "record",
+            "the record element could not be cut out of the page",
+        ));
+        return;
+    };
     let name_end = raw[1..]
         .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
         .map_or(raw.len(), |i| i + 1);
