@@ -843,3 +843,35 @@ fn a_closed_dataset_is_not_harvested_at_all() {
     );
     assert!(!store.join("harvest").exists(), "no record kept");
 }
+
+#[test]
+fn http_errors_name_the_request_and_status() {
+    // A server error on Identify: nothing is harvested, the store is untouched.
+    let partner = Partner::start(Box::new(|_| Reply(500, Vec::new(), "oops".into())));
+    let h = Harvester::new();
+    let out = h.harvest(&partner.url, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Identify page 1")
+            && stderr.contains("HTTP 500")
+            && stderr.contains(&partner.url),
+        "{stderr}"
+    );
+
+    // 503 with a Retry-After longer than the harvester waits (--max-retry-wait 5): an error
+    // that says so, not an hour of silence.
+    partner.set_route(Box::new(|params| {
+        if params.get("verb").map(String::as_str) == Some("ListRecords") {
+            return Reply(503, vec![("Retry-After", "3600".into())], String::new());
+        }
+        fixture_route(params)
+    }));
+    let out = h.harvest(&partner.url, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("HTTP 503") && stderr.contains("Retry-After 3600 s is longer"),
+        "{stderr}"
+    );
+}
