@@ -461,6 +461,15 @@ fn a_broken_page_stops_with_a_clear_error_and_loses_nothing() {
     let held: BTreeSet<String> = things(&h.store()).into_keys().collect();
     assert_eq!(held, page_one_live, "page 1's records were ingested");
 
+    // The stopped first harvest already binds the dataset to its source: another set is refused.
+    let out = h.harvest(&partner.url, &["--set", "another"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("refusing to mix"),
+        "{}",
+        text(&out)
+    );
+
     // The state did not advance: the re-run asks for everything again and completes, with
     // nothing duplicated and nothing created twice.
     partner.take_requests();

@@ -94,7 +94,7 @@ fn harvest_into(args: &Args) -> Result<(Summary, Option<String>)> {
         max_wait: Duration::from_secs(args.max_retry_wait),
         ..RetryPolicy::default()
     });
-    let mut run = jiyi_harvest::harvest(&client, &records, &source, state.as_ref())
+    let mut run = jiyi_harvest::harvest(&client, &records, &source, &state)
         .with_context(|| format!("harvesting {source}; nothing was changed"))?;
     let stopped = run.stopped.take();
     if let Some(e) = &stopped

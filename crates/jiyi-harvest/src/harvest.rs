@@ -82,11 +82,12 @@ pub fn harvest(
     client: &OaiClient,
     records: &RecordSet,
     source: &SourceKey,
-    state: Option<&HarvestState>,
+    state: &HarvestState,
 ) -> Result<HarvestRun, HarvestError> {
     let identify = client.identify()?;
     let from = state
-        .and_then(|s| s.latest_datestamp.as_deref())
+        .latest_datestamp
+        .as_deref()
         .map(|d| identify.granularity.from_value(d));
     let request = ListRequest {
         metadata_prefix: source.metadata_prefix.clone(),
@@ -103,7 +104,7 @@ pub fn harvest(
         next_state: None,
         stopped: None,
     };
-    let mut latest = state.and_then(|s| s.latest_datestamp.clone());
+    let mut latest = state.latest_datestamp.clone();
     let mut first_response_date = None;
     for page in client.list_records(&request) {
         let (place, page) = match page {

@@ -81,11 +81,10 @@ const FILE_NAME: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(
 
 impl RecordSet {
     /// Opens (creating) the record set in `dir` for `source`. Returns the state of the last
-    /// complete harvest, if any; a record set harvested from another source is refused.
-    pub fn open(
-        dir: &Path,
-        source: &SourceKey,
-    ) -> Result<(Self, Option<HarvestState>), HarvestError> {
+    /// complete harvest (a new record set gets one without a datestamp, written at once so
+    /// that even a first harvest that stops early binds the set to its source); a record set
+    /// harvested from another source is refused.
+    pub fn open(dir: &Path, source: &SourceKey) -> Result<(Self, HarvestState), HarvestError> {
         let set = Self {
             dir: dir.to_owned(),
         };
@@ -104,9 +103,17 @@ impl RecordSet {
                         requested: source.to_string(),
                     });
                 }
-                Some(state)
+                state
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let state = HarvestState {
+                    source: source.clone(),
+                    latest_datestamp: None,
+                    last_response_date: None,
+                };
+                set.save_state(&state)?;
+                state
+            }
             Err(e) => return Err(HarvestError::record_set(&state_path, e)),
         };
         Ok((set, state))
@@ -257,7 +264,7 @@ mod tests {
             set: None,
         };
         let (set, state) = RecordSet::open(dir.path(), &source).expect("open");
-        assert!(state.is_none());
+        assert_eq!(state.latest_datestamp, None);
         let id = "oai:x:a/b";
         assert_eq!(
             set.apply(&record(id, "2020-01-01", false, "1")).expect("a"),
@@ -293,12 +300,6 @@ mod tests {
             set: Some("s".into()),
             ..source.clone()
         };
-        set.save_state(&HarvestState {
-            source,
-            latest_datestamp: None,
-            last_response_date: None,
-        })
-        .expect("save");
         assert!(matches!(
             RecordSet::open(dir.path(), &other),
             Err(HarvestError::OtherSource { .. })
