@@ -238,6 +238,13 @@ impl fmt::Display for Summary {
         if !run.rejected.is_empty() {
             writeln!(f, "  rejected records are listed in {}", rejects.display())?;
         }
+        if run.deleted_record != "persistent" {
+            writeln!(
+                f,
+                "  note: the repository keeps deletions {:?} (not persistent): records it drops may never be reported as deleted",
+                run.deleted_record
+            )?;
+        }
         write!(f, "{ingested}")
     }
 }

@@ -60,6 +60,9 @@ pub struct HarvestRun {
     pub repository_name: String,
     /// Its granularity.
     pub granularity: Granularity,
+    /// Its `deletedRecord` support (`no`, `transient`, `persistent`): with `no` or
+    /// `transient` an incremental harvest may miss deletions.
+    pub deleted_record: String,
     /// The `from` sent, if any (none on a first harvest).
     pub from: Option<String>,
     /// Pages received and applied.
@@ -97,6 +100,7 @@ pub fn harvest(
     let mut run = HarvestRun {
         repository_name: identify.repository_name,
         granularity: identify.granularity,
+        deleted_record: identify.deleted_record,
         from,
         pages: 0,
         counts: Counts::default(),
