@@ -25,7 +25,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiyi_store::model::{NamedNode, Term};
-use jiyi_store::{RecordHeader, RecordWindow};
+use jiyi_store::{MAX_DESCRIPTION_TRIPLES, RecordHeader, RecordWindow};
 use oxrdfio::RdfFormat;
 use request::{Arguments, ListArguments, Selection, Verb};
 use std::collections::BTreeSet;
@@ -498,7 +498,12 @@ fn write_record(
     write_header(xml, record);
     if !record.deleted {
         let store = state.store();
-        let description = store.describe(record.thing.as_ref())?.unwrap_or_default();
+        // Page by page, so a description beyond `describe`'s bound is still disseminated
+        // (`rdf`: every page; `oai_dc`: the first, where the thing's own statements are)
+        // rather than failing the whole list page.
+        let description = store
+            .describe_page(record.thing.as_ref(), 0, MAX_DESCRIPTION_TRIPLES)?
+            .unwrap_or_default();
         xml.open("metadata", &[]);
         if prefix == "oai_dc" {
             let policy = state.policy();
@@ -514,9 +519,11 @@ fn write_record(
                     }
                 }
             }
+            // Names only for the values Dublin Core shows as names.
             let iris: Vec<NamedNode> = description
                 .triples
                 .iter()
+                .filter(|t| dc::names_its_object(t.predicate.as_str()))
                 .filter_map(|t| match &t.object {
                     Term::NamedNode(n) => Some(n.clone()),
                     _ => None,
@@ -533,10 +540,21 @@ fn write_record(
             dc::write(xml, &dc);
         } else {
             let mut serializer = rdf_serializer(RdfFormat::RdfXml).for_writer(Vec::new());
-            for triple in &description.triples {
-                serializer
-                    .serialize_triple(triple)
-                    .map_err(|e| WebError::Internal(format!("RDF/XML of {}: {e}", record.thing)))?;
+            let mut page = description;
+            let mut number = 0;
+            loop {
+                for triple in &page.triples {
+                    serializer.serialize_triple(triple).map_err(|e| {
+                        WebError::Internal(format!("RDF/XML of {}: {e}", record.thing))
+                    })?;
+                }
+                if !page.has_more {
+                    break;
+                }
+                number += 1;
+                page = store
+                    .describe_page(record.thing.as_ref(), number, MAX_DESCRIPTION_TRIPLES)?
+                    .unwrap_or_default();
             }
             let bytes = serializer
                 .finish()

@@ -65,9 +65,16 @@ fn element_of(property: &str) -> Option<&'static str> {
         "spatial" | "temporal" => "coverage",
         "extent" | "medium" => "format",
         "bibliographicCitation" => "identifier",
-        "educationLevel" | "mediator" | "audience" => return None,
         _ => return None,
     })
+}
+
+/// Whether the object of `property` may be written as its labels (an agent, a concept): the
+/// properties this mapping reads IRIs from.
+pub fn names_its_object(property: &str) -> bool {
+    element_of(property).is_some()
+        || property == format!("{SCHEMA}creator")
+        || property == format!("{CRM}P14_carried_out_by")
 }
 
 /// One value of an element: text and its language.
@@ -369,7 +376,7 @@ mod tests {
             &thing,
             &triples,
             &labels,
-            &[dataset.clone()],
+            std::slice::from_ref(&dataset),
             &[Term::NamedNode(nn(
                 "https://creativecommons.org/publicdomain/zero/1.0/",
             ))],
