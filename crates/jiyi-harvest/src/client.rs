@@ -179,10 +179,10 @@ impl OaiClient {
     }
 }
 
-/// Says on stderr that the harvester waits: a long silent pause looks like a hang.
+/// Says that the harvester waits: a long silent pause looks like a hang.
 fn note_retry(place: &RequestPlace, wait: Duration, retry: u32) {
-    eprintln!(
-        "{place}: 503, retrying in {} s (retry {retry})",
+    tracing::warn!(
+        "{place}: 503 Service Unavailable, retrying in {:.1} s (retry {retry})",
         wait.as_secs_f32()
     );
 }
