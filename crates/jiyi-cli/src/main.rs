@@ -6,6 +6,7 @@
 
 mod demo;
 mod dump;
+mod harvest;
 mod ingest;
 mod map;
 mod normalize_date;
@@ -59,6 +60,9 @@ enum Command {
     /// Take a thing or a dataset down with a reason (410 Gone, tombstones in the change log),
     /// or restore it.
     Withdraw(withdraw::Args),
+    /// Pull a partner's records over OAI-PMH (incrementally, with deletions) and ingest them
+    /// through a mapping (exit 0 complete, 1 error, 2 stopped after ingesting earlier pages).
+    Harvest(harvest::Args),
     /// Internal: evaluate SPARQL queries for a server (started by `serve`).
     #[command(hide = true)]
     SparqlWorker(sparql_worker::Args),
@@ -81,6 +85,7 @@ fn main() -> Result<()> {
         Command::Validate(args) => validate::run(args),
         Command::Dump(args) => dump::run(args),
         Command::Withdraw(args) => withdraw::run(args),
+        Command::Harvest(args) => harvest::run(args),
         Command::SparqlWorker(args) => sparql_worker::run(args),
     }
 }
