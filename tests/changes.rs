@@ -7,11 +7,8 @@
 mod support;
 
 use jiyi_model::UriPolicy;
-use jiyi_store::model::{NamedNode, Term};
-use jiyi_store::{
-    ChangeKind, DEFAULT_DELETION_REASON, DatasetScope, DumpFormat, Query, QueryAnswer,
-    QueryRequest, Store,
-};
+use jiyi_store::model::NamedNode;
+use jiyi_store::{ChangeKind, DEFAULT_DELETION_REASON, DatasetScope, DumpFormat, Store};
 use std::collections::BTreeSet;
 use std::path::Path;
 use support::*;
@@ -56,28 +53,10 @@ fn keys(csv: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Resources of the dataset graph by the design's definition, asked in SPARQL: subjects under
-/// `{base}id/`, without a fragment, that are not ingest runs.
+/// The resources of the dataset graph: subjects under `{base}id/`, without a fragment, that
+/// are not ingest runs.
 fn resources_in_graph(store: &Store) -> BTreeSet<String> {
-    let query = Query::parse(
-        &format!(
-            "SELECT DISTINCT ?s WHERE {{ GRAPH <{BASE}graph/{DATASET}> {{ ?s ?p ?o }}
-               FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{BASE}id/\")
-                      && !STRSTARTS(STR(?s), \"{BASE}id/run/\") && !CONTAINS(STR(?s), \"#\")) }}"
-        ),
-        None,
-    )
-    .expect("query");
-    let QueryAnswer::Solutions(solutions) = store.query(&QueryRequest::new(&query)).expect("run")
-    else {
-        panic!("not a SELECT");
-    };
-    solutions
-        .map(|s| match s.expect("solution").get("s") {
-            Some(Term::NamedNode(n)) => n.as_str().to_owned(),
-            other => panic!("{other:?}"),
-        })
-        .collect()
+    resources(store, BASE, Some(DATASET))
 }
 
 #[test]

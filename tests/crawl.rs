@@ -14,26 +14,13 @@ const BASE: &str = "https://data.example.tw/";
 /// How many things the store publishes: distinct IRIs under `{base}id/` that are subjects,
 /// without the same-document hash IRIs (`…#production`), which are parts of a thing's document.
 fn published_things(server: &str) -> u64 {
-    let query = format!(
-        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o \
-         FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{BASE}id/\") && !CONTAINS(STR(?s), \"#\")) }}"
-    );
-    let body = reqwest::blocking::Client::new()
-        .post(format!("{server}/sparql"))
-        .header("Content-Type", "application/sparql-query")
-        .header("Accept", "application/sparql-results+json")
-        .body(query)
-        .send()
-        .expect("count query")
-        .error_for_status()
-        .expect("count query status")
-        .text()
-        .expect("count body");
-    let answer: serde_json::Value = serde_json::from_str(&body).expect("SPARQL JSON");
-    answer["results"]["bindings"][0]["n"]["value"]
-        .as_str()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no count in {body}"))
+    sparql_count(
+        server,
+        &format!(
+            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o \
+             FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{BASE}id/\") && !CONTAINS(STR(?s), \"#\")) }}"
+        ),
+    )
 }
 
 #[test]

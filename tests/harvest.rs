@@ -640,27 +640,11 @@ const BASE_A: &str = "https://a.example.tw/";
 /// The resources store A publishes (the provider's items): subjects under `{base}id/`
 /// without a fragment, not ingest runs, in any published graph or in one dataset's graph.
 fn resources_of_a(store: &Path, dataset: Option<&str>) -> BTreeSet<String> {
-    let store = Store::open_read_only(store).expect("open A");
-    let graph = dataset.map_or_else(|| "?g".to_owned(), |d| format!("<{BASE_A}graph/{d}>"));
-    let query = Query::parse(
-        &format!(
-            "SELECT DISTINCT ?s WHERE {{ GRAPH {graph} {{ ?s ?p ?o }}
-               FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{BASE_A}id/\")
-                      && !STRSTARTS(STR(?s), \"{BASE_A}id/run/\") && !CONTAINS(STR(?s), \"#\")) }}"
-        ),
-        None,
+    resources(
+        &Store::open_read_only(store).expect("open A"),
+        BASE_A,
+        dataset,
     )
-    .expect("query");
-    let QueryAnswer::Solutions(solutions) = store.query(&QueryRequest::new(&query)).expect("run")
-    else {
-        panic!("not a SELECT");
-    };
-    solutions
-        .map(|s| match s.expect("solution").get("s") {
-            Some(Term::NamedNode(n)) => n.as_str().to_owned(),
-            other => panic!("{other:?}"),
-        })
-        .collect()
 }
 
 /// `jiyi serve` of `store` at `127.0.0.1:port` (the partner keeps its base URL across

@@ -25,27 +25,14 @@ fn object(key: &str) -> String {
 /// Things the server publishes, asked in SPARQL: distinct subjects under `{base}id/` without
 /// a fragment, not ingest runs (the change log's definition of a resource).
 fn live_things(server: &str) -> u64 {
-    let query = format!(
-        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o \
-         FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{BASE}id/\") \
-                && !STRSTARTS(STR(?s), \"{BASE}id/run/\") && !CONTAINS(STR(?s), \"#\")) }}"
-    );
-    let body = reqwest::blocking::Client::new()
-        .post(format!("{server}/sparql"))
-        .header("Content-Type", "application/sparql-query")
-        .header("Accept", "application/sparql-results+json")
-        .body(query)
-        .send()
-        .expect("count query")
-        .error_for_status()
-        .expect("count status")
-        .text()
-        .expect("count body");
-    let answer: serde_json::Value = serde_json::from_str(&body).expect("SPARQL JSON");
-    answer["results"]["bindings"][0]["n"]["value"]
-        .as_str()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no count in {body}"))
+    sparql_count(
+        server,
+        &format!(
+            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o \
+             FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{BASE}id/\") \
+                    && !STRSTARTS(STR(?s), \"{BASE}id/run/\") && !CONTAINS(STR(?s), \"#\")) }}"
+        ),
+    )
 }
 
 /// Runs the Sickle harvest and returns its JSON summary, failing with its complaints.

@@ -240,3 +240,55 @@ impl DemoObjects {
         self.edit_rows(|row| (row[0] != key).then_some(row));
     }
 }
+
+/// The first value of a one-row SPARQL SELECT that counts (`SELECT (COUNT(…) AS ?n)`), asked
+/// over HTTP from the server at `server` (`http://127.0.0.1:PORT`).
+pub fn sparql_count(server: &str, query: &str) -> u64 {
+    let body = reqwest::blocking::Client::new()
+        .post(format!("{server}/sparql"))
+        .header("Content-Type", "application/sparql-query")
+        .header("Accept", "application/sparql-results+json")
+        .body(query.to_owned())
+        .send()
+        .expect("count query")
+        .error_for_status()
+        .expect("count query status")
+        .text()
+        .expect("count body");
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("SPARQL JSON");
+    answer["results"]["bindings"][0]["n"]["value"]
+        .as_str()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {body}"))
+}
+
+/// The change log's resources in a store (subjects under `{base}id/` without a fragment, not
+/// ingest runs), in one dataset's graph or in any published graph (`dataset` = `None`).
+pub fn resources(
+    store: &jiyi_store::Store,
+    base: &str,
+    dataset: Option<&str>,
+) -> std::collections::BTreeSet<String> {
+    use jiyi_store::model::Term;
+    use jiyi_store::{Query, QueryAnswer, QueryRequest};
+    let graph = dataset.map_or_else(|| "?g".to_owned(), |d| format!("<{base}graph/{d}>"));
+    let query = Query::parse(
+        &format!(
+            "SELECT DISTINCT ?s WHERE {{ GRAPH {graph} {{ ?s ?p ?o }}
+               FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{base}id/\")
+                      && !STRSTARTS(STR(?s), \"{base}id/run/\") && !CONTAINS(STR(?s), \"#\")) }}"
+        ),
+        None,
+    )
+    .expect("query");
+    let QueryAnswer::Solutions(solutions) = store.query(&QueryRequest::new(&query)).expect("run")
+    else {
+        panic!("not a SELECT");
+    };
+    solutions
+        .map(|s| match s.expect("solution").get("s") {
+            Some(Term::NamedNode(n)) => n.as_str().to_owned(),
+            other => panic!("{other:?}"),
+        })
+        .collect()
+}
