@@ -1,7 +1,6 @@
 #!/bin/bash
 # Times one dataset's feed root and page and an OAI set page on a store of bench/deref/generate.py data
 # (see BENCHMARKS.md "Per-dataset positions"). Usage: bench/feed-oai-set.sh JIYI STORE PORT
-# usage: measure.sh BINARY STORE PORT
 BIN=$1; STORE=$2; PORT=$3; U=http://127.0.0.1:$PORT
 $BIN serve --store $STORE --bind 127.0.0.1:$PORT > "${TMPDIR:-/tmp}/jiyi-serve-$PORT.log" 2>&1 &
 PID=$!
