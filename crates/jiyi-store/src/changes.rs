@@ -30,6 +30,7 @@
 //! pending marker, so an interrupted reconciliation is finished when the store is next opened and
 //! never logs a change twice.
 
+use crate::dataset_positions::complete_marker;
 use crate::model::{
     GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
     Term, TermRef, Triple,
@@ -564,6 +565,8 @@ impl Store {
 
     /// The entry with this sequence number.
     pub fn change(&self, sequence: u64) -> Result<Option<Change>, StoreError> {
+        self.entries_read
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let graph = changes_graph();
         let Some(quad) = self
             .inner
@@ -767,8 +770,10 @@ impl Store {
         }
         let last = self.last_sequence()?;
         let mut sequence = last;
+        let mut positions = self.position_writer(&scope.name)?;
         for change in planned {
             sequence += 1;
+            positions.add(self, sequence, change.thing.as_ref())?;
             if change.kind != ChangeKind::Created {
                 // Keep the version this change supersedes (versions.rs), while it is still live.
                 self.snapshot_version(transaction, scope, change.thing.as_ref())?;
@@ -782,7 +787,13 @@ impl Store {
             }
             summary.count(change.kind);
         }
-        let (insert, remove) = counter_quads(last, sequence);
+        let (mut insert, mut remove) = counter_quads(last, sequence);
+        let (position_insert, position_remove) = positions.finish();
+        insert.extend(position_insert);
+        remove.extend(position_remove);
+        if last == 0 {
+            insert.push(complete_marker());
+        }
         for quad in &remove {
             transaction.remove(quad);
         }
@@ -893,6 +904,7 @@ impl Store {
         let mut summary = ChangeSummary::default();
         let last = self.last_sequence()?;
         let mut sequence = last;
+        let mut positions = self.position_writer(&scope.name)?;
         let mut previous: Option<NamedOrBlankNode> = None;
         for quad in self.inner.quads_for_pattern(None, None, None, Some(graph)) {
             let quad = quad.map_err(|e| self.storage(e))?;
@@ -910,6 +922,7 @@ impl Store {
                 continue;
             };
             sequence += 1;
+            positions.add(self, sequence, thing.as_ref())?;
             let created = Planned {
                 thing,
                 kind: ChangeKind::Created,
@@ -935,8 +948,14 @@ impl Store {
         }
         // The new counter goes in with the entries; the old one is removed after. Between the
         // two, both exist and `last_sequence` takes the larger.
-        let (insert, remove) = counter_quads(last, sequence);
+        let (insert, mut remove) = counter_quads(last, sequence);
         batch.extend(insert);
+        let (position_insert, position_remove) = positions.finish();
+        batch.extend(position_insert);
+        remove.extend(position_remove);
+        if last == 0 {
+            batch.push(complete_marker());
+        }
         loader.load_quads(batch).map_err(|e| self.storage(e))?;
         loader.commit().map_err(|e| self.storage(e))?;
         if !remove.is_empty() {

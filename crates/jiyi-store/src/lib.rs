@@ -15,6 +15,7 @@
 //! endpoint) can slot in behind the same API later.
 
 mod changes;
+mod dataset_positions;
 mod describe;
 mod dump;
 mod error;

@@ -16,7 +16,7 @@
 
 use crate::changes::{AS, STATE_PREFIX, changes_graph, iri};
 use crate::model::{GraphName, NamedNode, NamedNodeRef, NamedOrBlankNode};
-use crate::{Store, StoreError};
+use crate::{Change, Store, StoreError};
 use jiyi_model::vocab::JIYI;
 
 const ENTRY_PREFIX: &str = "urn:jiyi:change:";
@@ -64,6 +64,13 @@ pub struct RecordPage {
     pub continue_after: Option<u64>,
 }
 
+/// Whether a listing walk goes on after an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    Continue,
+    Stop,
+}
+
 impl Store {
     /// The record of `thing`, if the change log has ever logged it.
     pub fn record_of(&self, thing: NamedNodeRef<'_>) -> Result<Option<RecordHeader>, StoreError> {
@@ -85,6 +92,12 @@ impl Store {
         after: u64,
         limit: usize,
     ) -> Result<RecordPage, StoreError> {
+        if let Some(dataset) = &window.dataset
+            && self.positions_ready()?
+            && !self.shares_things(dataset)?
+        {
+            return self.dataset_records(window, dataset, after, limit);
+        }
         let last = self.last_sequence()?;
         let mut sequence = after.saturating_add(1);
         if let Some(from) = window.from {
@@ -92,34 +105,77 @@ impl Store {
         }
         let mut page = RecordPage::default();
         while sequence <= last {
-            let Some(change) = self.change(sequence)? else {
-                sequence += 1;
-                continue;
-            };
-            let seconds = change.time.as_second();
-            if window.until.is_some_and(|u| seconds > u) {
-                break;
-            }
-            if window.admits_time(seconds)
-                && self.latest_entry(change.thing.as_ref())? == Some(sequence)
+            if let Some(change) = self.change(sequence)?
+                && self.take(window, change, &mut page, limit)? == Walk::Stop
             {
-                let header = self.header(change.thing, sequence, change.time, &change.dataset)?;
-                if window
-                    .dataset
-                    .as_ref()
-                    .is_none_or(|d| header.datasets.contains(d))
-                {
-                    if page.records.len() == limit {
-                        // One more matches: the harvester must come back.
-                        page.continue_after = page.records.last().map(|r| r.sequence);
-                        break;
-                    }
-                    page.records.push(header);
-                }
+                break;
             }
             sequence += 1;
         }
         Ok(page)
+    }
+
+    /// [`Self::records`] of one dataset whose resources have no entries in another dataset:
+    /// every record of the set then sits at an entry of the dataset, so the walk steps through
+    /// the dataset's positions (dataset_positions.rs) and never reads other datasets' entries.
+    fn dataset_records(
+        &self,
+        window: &RecordWindow,
+        dataset: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<RecordPage, StoreError> {
+        let last = self.last_position(dataset)?;
+        let mut position = self.first_position_from(dataset, after.saturating_add(1), last)?;
+        if let Some(from) = window.from {
+            position =
+                position.max(self.first_position_at_or_after(dataset, from, position, last)?);
+        }
+        let mut page = RecordPage::default();
+        while position <= last {
+            if let Some(sequence) = self.dataset_entry(dataset, position)?
+                && let Some(change) = self.change(sequence)?
+                && self.take(window, change, &mut page, limit)? == Walk::Stop
+            {
+                break;
+            }
+            position += 1;
+        }
+        Ok(page)
+    }
+
+    /// Adds `change`'s record to `page` when it is its resource's latest entry and matches
+    /// `window`; says whether the walk is over (past `until`, or a record beyond the page).
+    fn take(
+        &self,
+        window: &RecordWindow,
+        change: Change,
+        page: &mut RecordPage,
+        limit: usize,
+    ) -> Result<Walk, StoreError> {
+        let sequence = change.sequence;
+        let seconds = change.time.as_second();
+        if window.until.is_some_and(|u| seconds > u) {
+            return Ok(Walk::Stop);
+        }
+        if window.admits_time(seconds)
+            && self.latest_entry(change.thing.as_ref())? == Some(sequence)
+        {
+            let header = self.header(change.thing, sequence, change.time, &change.dataset)?;
+            if window
+                .dataset
+                .as_ref()
+                .is_none_or(|d| header.datasets.contains(d))
+            {
+                if page.records.len() == limit {
+                    // One more matches: the harvester must come back.
+                    page.continue_after = page.records.last().map(|r| r.sequence);
+                    return Ok(Walk::Stop);
+                }
+                page.records.push(header);
+            }
+        }
+        Ok(Walk::Continue)
     }
 
     /// The time of the first change-log entry, the earliest datestamp a record can have.
@@ -199,6 +255,34 @@ impl Store {
         out.sort();
         out.dedup();
         Ok(out)
+    }
+
+    /// The first position of `dataset` in `[low, last]` whose entry is at or after `from`
+    /// seconds (`last + 1` when none), by binary search (the dataset's entries are a
+    /// subsequence of the log, so their times do not decrease either).
+    fn first_position_at_or_after(
+        &self,
+        dataset: &str,
+        from: i64,
+        low: u64,
+        last: u64,
+    ) -> Result<u64, StoreError> {
+        let (mut low, mut high) = (low, last.saturating_add(1));
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let before = match self.dataset_entry(dataset, middle)? {
+                Some(sequence) => self
+                    .change(sequence)?
+                    .is_none_or(|c| c.time.as_second() < from),
+                None => true,
+            };
+            if before {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        Ok(low)
     }
 
     /// The first sequence number in `[low, last]` whose entry is at or after `from` seconds

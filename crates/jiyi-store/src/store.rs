@@ -3,6 +3,8 @@ use crate::model::{GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankN
 use jiyi_model::SYSTEM_GRAPH_PREFIX;
 use oxigraph::store::StorageError;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Graph holding the store's own settings (its base IRI).
 pub(crate) const SETTINGS_GRAPH: &str = "urn:jiyi:settings";
@@ -18,6 +20,8 @@ const BASE_IRI_PROPERTY: &str = "https://w3id.org/jiyi/ns#baseIri";
 pub struct Store {
     pub(crate) inner: oxigraph::store::Store,
     pub(crate) path: PathBuf,
+    /// Change-log entries read through this handle ([`Store::entries_read`]).
+    pub(crate) entries_read: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -32,10 +36,12 @@ impl Store {
         let store = Self {
             inner,
             path: path.to_owned(),
+            entries_read: Arc::default(),
         };
         for graph in store.graphs_with_prefix(STAGING_PREFIX)? {
             store.remove_graph_in_batches(graph.as_ref())?;
         }
+        store.build_dataset_positions()?;
         store.finish_pending()?;
         Ok(store)
     }
@@ -52,7 +58,15 @@ impl Store {
         Ok(Self {
             inner,
             path: path.to_owned(),
+            entries_read: Arc::default(),
         })
+    }
+
+    /// How many change-log entries have been read through this handle (and its clones) since
+    /// it was opened: what a page of a feed or an OAI listing costs, so tests can prove that
+    /// cost is bounded by the page, not by the log.
+    pub fn entries_read(&self) -> u64 {
+        self.entries_read.load(Ordering::Relaxed)
     }
 
     /// Writes a consistent, immutable copy of the store to `target` (which must not exist).

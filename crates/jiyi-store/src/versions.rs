@@ -221,9 +221,40 @@ impl Store {
 
 impl Store {
     /// Up to `limit` entries of `dataset`, in log order, from sequence number `from` on: one
-    /// page of that dataset's feed. The log is global, so this costs one point lookup per
-    /// entry between `from` and the last one returned, other datasets' entries included.
+    /// page of that dataset's feed. Through the dataset's positions (dataset_positions.rs):
+    /// `from` is mapped to a position (one lookup when it is an entry of the dataset, else a
+    /// binary search), then one point lookup per entry returned — other datasets' entries are
+    /// never read.
     pub fn dataset_changes(
+        &self,
+        dataset: &str,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<Change>, StoreError> {
+        if !self.positions_ready()? {
+            return self.dataset_changes_by_walking(dataset, from, limit);
+        }
+        let last = self.last_position(dataset)?;
+        let mut position = match self.dataset_position(from)? {
+            Some(p) if self.is_dataset_change(dataset, from)? => p,
+            _ => self.first_position_from(dataset, from, last)?,
+        };
+        let mut out = Vec::new();
+        while position <= last && out.len() < limit {
+            if let Some(sequence) = self.dataset_entry(dataset, position)?
+                && let Some(change) = self.change(sequence)?
+            {
+                out.push(change);
+            }
+            position += 1;
+        }
+        Ok(out)
+    }
+
+    /// [`Self::dataset_changes`] for a store whose positions are not built (opened read-only
+    /// since before they existed): one point lookup per log entry between `from` and the last
+    /// one returned, other datasets' entries included.
+    fn dataset_changes_by_walking(
         &self,
         dataset: &str,
         from: u64,
@@ -278,9 +309,20 @@ impl Store {
     }
 
     /// Where `dataset`'s feed starts (its first entry) and how many entries it has, `None`
-    /// when it has none. Reads the dataset's entries once from the index, without a lookup
-    /// per entry.
+    /// when it has none: its position counter and the entry at position 1, two lookups.
     pub fn dataset_log(&self, dataset: &str) -> Result<Option<DatasetLog>, StoreError> {
+        if !self.positions_ready()? {
+            return self.dataset_log_by_scan(dataset);
+        }
+        let entries = self.last_position(dataset)?;
+        Ok(self
+            .dataset_entry(dataset, 1)?
+            .filter(|_| entries > 0)
+            .map(|first| DatasetLog { first, entries }))
+    }
+
+    /// [`Self::dataset_log`] without positions: one scan of the dataset's entries in the index.
+    fn dataset_log_by_scan(&self, dataset: &str) -> Result<Option<DatasetLog>, StoreError> {
         let graph = changes_graph();
         let name = Literal::new_simple_literal(dataset);
         let mut log: Option<DatasetLog> = None;
