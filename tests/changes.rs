@@ -16,26 +16,6 @@ use support::*;
 const BASE: &str = "https://data.example.tw/";
 const DATASET: &str = "npm-objects";
 
-/// The demo objects copy, ingested with this file's base.
-struct Copy(DemoObjects);
-
-impl std::ops::Deref for Copy {
-    type Target = DemoObjects;
-    fn deref(&self) -> &DemoObjects {
-        &self.0
-    }
-}
-
-impl Copy {
-    fn new() -> Self {
-        Self(DemoObjects::new())
-    }
-
-    fn ingest(&self) -> String {
-        self.ingest_with_base(BASE)
-    }
-}
-
 fn object(key: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{BASE}id/object/{key}"))
 }
@@ -61,7 +41,7 @@ fn resources_in_graph(store: &Store) -> BTreeSet<String> {
 
 #[test]
 fn the_change_log_follows_ingests_and_nothing_changes_on_unchanged_input() {
-    let copy = Copy::new();
+    let copy = DemoObjects::new(BASE);
     let first = copy.ingest();
     assert!(first.contains("resources: "), "{first}");
 
@@ -256,7 +236,7 @@ fn the_change_log_follows_ingests_and_nothing_changes_on_unchanged_input() {
 
 #[test]
 fn withdrawals_state_their_reason_and_hold_across_ingests() {
-    let copy = Copy::new();
+    let copy = DemoObjects::new(BASE);
     copy.ingest();
     let merged = object("DEMO-器物-0005");
     let survivor = object("DEMO-器物-0004");
@@ -359,7 +339,7 @@ fn withdrawals_state_their_reason_and_hold_across_ingests() {
 
 #[test]
 fn a_withdrawn_thing_answers_410_with_its_tombstone_and_a_page_that_says_why() {
-    let copy = Copy::new();
+    let copy = DemoObjects::new(BASE);
     copy.ingest();
     let merged = object("DEMO-器物-0005");
     let survivor = object("DEMO-器物-0004");
@@ -456,7 +436,7 @@ fn a_withdrawn_thing_answers_410_with_its_tombstone_and_a_page_that_says_why() {
 
 #[test]
 fn writes_through_the_server_are_logged_like_an_ingest() {
-    let copy = Copy::new();
+    let copy = DemoObjects::new(BASE);
     copy.ingest();
     let before = Store::open(&copy.store)
         .expect("open")

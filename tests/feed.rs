@@ -21,29 +21,9 @@ const AS_UPDATE: &str = "https://www.w3.org/ns/activitystreams#Update";
 const AS_DELETE: &str = "https://www.w3.org/ns/activitystreams#Delete";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// The demo objects copy, ingested with this file's base.
-struct Copy(DemoObjects);
-
-impl std::ops::Deref for Copy {
-    type Target = DemoObjects;
-    fn deref(&self) -> &DemoObjects {
-        &self.0
-    }
-}
-
-impl Copy {
-    fn new() -> Self {
-        Self(DemoObjects::new())
-    }
-
-    fn ingest(&self) -> String {
-        self.ingest_with_base(BASE)
-    }
-
-    /// Where the Python harvester keeps its copy between runs.
-    fn state(&self) -> PathBuf {
-        self.dir.path().join("harvester")
-    }
+/// Where the Python harvester keeps its copy between runs.
+fn harvester_state(copy: &DemoObjects) -> PathBuf {
+    copy.dir.path().join("harvester")
 }
 
 /// Runs the rdflib harvester; its JSON report and whether it exited 0.
@@ -207,7 +187,7 @@ fn get(client: &reqwest::blocking::Client, url: &str, accept: &str) -> reqwest::
 
 #[test]
 fn a_harvester_starting_from_a_dump_follows_the_feed_to_the_stores_content() {
-    let copy = Copy::new();
+    let copy = DemoObjects::new(BASE);
     copy.ingest();
     let client = reqwest::blocking::Client::new();
 
@@ -250,7 +230,7 @@ fn a_harvester_starting_from_a_dump_follows_the_feed_to_the_stores_content() {
         assert_eq!(get(&client, &missing, "*/*").status(), 404, "{missing}");
     }
     // The harvester's starting point: the dump and its feed position.
-    let (snapshot, ok) = harvester(&server, "snapshot", Some(&copy.state()));
+    let (snapshot, ok) = harvester(&server, "snapshot", Some(&harvester_state(&copy)));
     assert!(ok, "{snapshot}");
     assert_eq!(snapshot["position"], created.len() as u64);
     drop(server);
@@ -379,7 +359,7 @@ fn a_harvester_starting_from_a_dump_follows_the_feed_to_the_stores_content() {
     assert!(now.contains("（修訂）"), "{now}");
 
     // The acceptance check: dump from before the changes + the feed = the store now.
-    let (followed, ok) = harvester(&server, "follow", Some(&copy.state()));
+    let (followed, ok) = harvester(&server, "follow", Some(&harvester_state(&copy)));
     assert!(ok, "{followed:#}");
     assert_eq!(followed["isomorphic"], true, "{followed:#}");
     assert_eq!(followed["applied"]["versions"], 2, "{followed:#}");
@@ -419,7 +399,7 @@ fn a_harvester_starting_from_a_dump_follows_the_feed_to_the_stores_content() {
         was, is,
         "the same description comes back, in its own member"
     );
-    let (followed, ok) = harvester(&server, "follow", Some(&copy.state()));
+    let (followed, ok) = harvester(&server, "follow", Some(&harvester_state(&copy)));
     assert!(ok, "{followed:#}");
     assert_eq!(followed["applied"]["versions"], 3, "{followed:#}");
     drop(server);

@@ -16,8 +16,6 @@ const BASE: &str = "https://data.example.tw/";
 const OBJECTS: &str = "npm-objects";
 const PAGE_SIZE: &str = "7";
 
-type Copy = DemoObjects;
-
 fn object(key: &str) -> String {
     format!("{BASE}id/object/{key}")
 }
@@ -74,7 +72,7 @@ fn strings(value: &serde_json::Value) -> BTreeSet<String> {
 
 #[test]
 fn sickle_harvests_every_thing_in_both_formats_and_then_the_deletions() {
-    let copy = Copy::new();
+    let copy = DemoObjects::new(BASE);
     let mut datasets = BTreeSet::new();
     for mapping in demo_mappings() {
         let mapping = if mapping.ends_with(format!("{OBJECTS}.rml.ttl")) {

@@ -155,14 +155,16 @@ pub struct DemoObjects {
     pub mapping: PathBuf,
     /// Where the store goes.
     pub store: PathBuf,
+    /// The base IRI ingests use.
+    pub base: String,
 }
 
 impl DemoObjects {
     /// The demo objects' dataset name.
     pub const DATASET: &'static str = "npm-objects";
 
-    /// A fresh copy; nothing ingested yet.
-    pub fn new() -> Self {
+    /// A fresh copy, ingested under `base`; nothing ingested yet.
+    pub fn new(base: &str) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let mappings = dir.path().join("mappings");
         std::fs::create_dir(&mappings).expect("mkdir");
@@ -184,6 +186,7 @@ impl DemoObjects {
             dir,
             mapping,
             store,
+            base: base.to_owned(),
         }
     }
 
@@ -197,9 +200,9 @@ impl DemoObjects {
         self.dir.path().join("rejects.jsonl")
     }
 
-    /// Ingests the copy into its store with `base`; the summary.
-    pub fn ingest_with_base(&self, base: &str) -> String {
-        ingest(&self.mapping, &self.store, base, &self.rejects())
+    /// Ingests the copy into its store; the summary.
+    pub fn ingest(&self) -> String {
+        ingest(&self.mapping, &self.store, &self.base, &self.rejects())
     }
 
     /// Runs `jiyi ARGS --store STORE`; its standard output.

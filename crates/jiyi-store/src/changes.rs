@@ -986,14 +986,7 @@ impl Store {
             .inner
             .start_transaction()
             .map_err(|e| self.storage(e))?;
-        for quad in self.inner.quads_for_pattern(
-            Some(marker.as_ref().into()),
-            None,
-            None,
-            Some(graph.as_ref().into()),
-        ) {
-            transaction.remove(&quad.map_err(|e| self.storage(e))?);
-        }
+        self.remove_statements_of(&mut transaction, marker.as_ref(), graph.as_ref())?;
         let mut add = |p: NamedNode, o: Term| {
             transaction.insert(&Quad::new(marker.clone(), p, o, graph.clone()));
         };
@@ -1024,14 +1017,7 @@ impl Store {
             .inner
             .start_transaction()
             .map_err(|e| self.storage(e))?;
-        for quad in self.inner.quads_for_pattern(
-            Some(marker.as_ref().into()),
-            None,
-            None,
-            Some(graph.as_ref().into()),
-        ) {
-            transaction.remove(&quad.map_err(|e| self.storage(e))?);
-        }
+        self.remove_statements_of(&mut transaction, marker.as_ref(), graph.as_ref())?;
         transaction.commit().map_err(|e| self.storage(e))
     }
 

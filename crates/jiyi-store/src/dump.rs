@@ -299,14 +299,7 @@ impl Store {
             .start_transaction()
             .map_err(|e| self.storage(e))?;
         for old in self.dump_records(scope.name())? {
-            for quad in self.inner.quads_for_pattern(
-                Some(old.as_ref().into()),
-                None,
-                None,
-                Some(system.as_ref().into()),
-            ) {
-                transaction.remove(&quad.map_err(|e| self.storage(e))?);
-            }
+            self.remove_statements_of(&mut transaction, old.as_ref(), system.as_ref())?;
         }
         for quad in self.distribution_quads(scope)? {
             transaction.remove(&quad);
@@ -439,14 +432,7 @@ impl Store {
             .start_transaction()
             .map_err(|e| self.storage(e))?;
         for record in self.dump_records(scope.name())? {
-            for quad in self.inner.quads_for_pattern(
-                Some(record.as_ref().into()),
-                None,
-                None,
-                Some(system.as_ref().into()),
-            ) {
-                transaction.remove(&quad.map_err(|e| self.storage(e))?);
-            }
+            self.remove_statements_of(&mut transaction, record.as_ref(), system.as_ref())?;
         }
         for quad in self.distribution_quads(scope)? {
             transaction.remove(&quad);

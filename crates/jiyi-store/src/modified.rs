@@ -4,7 +4,7 @@
 //! web layer's `Last-Modified` needs this second date to never claim an older version than the
 //! one it serves. Kept in the settings graph so it survives restarts.
 
-use crate::model::{Literal, NamedNode, NamedNodeRef, QuadRef, Term};
+use crate::model::{Literal, NamedNode, NamedNodeRef, QuadRef};
 use crate::store::SETTINGS_GRAPH;
 use crate::{Store, StoreError};
 use std::time::SystemTime;
@@ -51,26 +51,10 @@ impl Store {
 
     /// The time recorded by [`Self::record_write`], if the server ever wrote to this store.
     pub fn last_write(&self) -> Result<Option<SystemTime>, StoreError> {
-        let graph = NamedNode::new_unchecked(SETTINGS_GRAPH);
-        let found = self
-            .inner
-            .quads_for_pattern(
-                Some(graph.as_ref().into()),
-                Some(NamedNodeRef::new_unchecked(LAST_WRITE_PROPERTY)),
-                None,
-                Some(graph.as_ref().into()),
-            )
-            .next()
-            .transpose()
-            .map_err(|e| self.storage(e))?;
-        Ok(found.and_then(|q| match q.object {
-            Term::Literal(l) => l
-                .value()
-                .parse::<jiff::Timestamp>()
-                .ok()
-                .map(SystemTime::from),
-            _ => None,
-        }))
+        Ok(self
+            .setting(LAST_WRITE_PROPERTY)?
+            .and_then(|l| l.value().parse::<jiff::Timestamp>().ok())
+            .map(SystemTime::from))
     }
 }
 

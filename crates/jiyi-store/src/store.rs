@@ -25,6 +25,23 @@ pub struct Store {
 }
 
 impl Store {
+    /// Removes, inside `transaction`, every statement about `subject` in `graph`: how system
+    /// records (markers, dump records, tombstones) are rewritten in place.
+    pub(crate) fn remove_statements_of(
+        &self,
+        transaction: &mut oxigraph::store::Transaction<'_>,
+        subject: NamedNodeRef<'_>,
+        graph: NamedNodeRef<'_>,
+    ) -> Result<(), StoreError> {
+        for quad in
+            self.inner
+                .quads_for_pattern(Some(subject.into()), None, None, Some(graph.into()))
+        {
+            transaction.remove(&quad.map_err(|e| self.storage(e))?);
+        }
+        Ok(())
+    }
+
     /// Opens the store at `path`, creating it if missing, removes staging graphs left
     /// behind by an interrupted ingest (they were never visible, so dropping them loses nothing)
     /// and finishes change-log reconciliations and dataset withdrawals a crash interrupted.
@@ -107,12 +124,19 @@ impl Store {
 
     /// The base IRI the store's content was minted under, if anything was ever ingested.
     pub fn base_iri(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .setting(BASE_IRI_PROPERTY)?
+            .map(|l| l.value().to_owned()))
+    }
+
+    /// The value of one of the store's settings (a statement about the settings graph in it).
+    pub(crate) fn setting(&self, property: &str) -> Result<Option<Literal>, StoreError> {
         let graph = settings_graph();
         let found = self
             .inner
             .quads_for_pattern(
                 Some(graph.as_ref().into()),
-                Some(NamedNodeRef::new_unchecked(BASE_IRI_PROPERTY)),
+                Some(NamedNodeRef::new_unchecked(property)),
                 None,
                 Some(graph.as_ref().into()),
             )
@@ -120,7 +144,7 @@ impl Store {
             .transpose()
             .map_err(|e| self.storage(e))?;
         Ok(found.and_then(|q| match q.object {
-            oxigraph::model::Term::Literal(l) => Some(l.value().to_owned()),
+            oxigraph::model::Term::Literal(l) => Some(l),
             _ => None,
         }))
     }

@@ -440,14 +440,7 @@ impl Store {
             .inner
             .start_transaction()
             .map_err(|e| self.storage(e))?;
-        for quad in self.inner.quads_for_pattern(
-            Some(subject.as_ref().into()),
-            None,
-            None,
-            Some(graph.as_ref().into()),
-        ) {
-            transaction.remove(&quad.map_err(|e| self.storage(e))?);
-        }
+        self.remove_statements_of(&mut transaction, subject.as_ref(), graph.as_ref())?;
         let mut add = |p: NamedNode, o: Term| {
             transaction.insert(&Quad::new(subject.clone(), p, o, graph.clone()));
         };
