@@ -608,7 +608,12 @@ pub fn render_document(
         .map(|(text, short, media_type)| AlternateView {
             text,
             media_type,
-            href: format!("{format_base}?format={short}"),
+            // The same page of a paged description, in another format.
+            href: if page.paging.number > 1 {
+                format!("{format_base}?format={short}&page={}", page.paging.number)
+            } else {
+                format!("{format_base}?format={short}")
+            },
         })
         .collect();
     let found_images = crate::images::images_of(page.thing, page.triples);

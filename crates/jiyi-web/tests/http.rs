@@ -1037,6 +1037,18 @@ async fn html_pages_of_a_large_description_link_to_each_other() {
             let prev = href(&a.body, "prev").expect("a link to the page before");
             assert!(prev.starts_with("/doc/concept/subject/big"), "{prev}");
             assert!(href(&a.body, "first").is_some());
+            // Other formats of this page, not of page 1.
+            assert!(
+                a.body.contains(&format!("?format=ttl&amp;page={pages}\"")),
+                "{uri}: no Turtle link to page {pages}"
+            );
+            let start = a.body.find("?format=ttl&amp;page=").expect("link");
+            let path_start = a.body[..start].rfind('"').expect("href") + 1;
+            let turtle_uri =
+                a.body[path_start..start].to_owned() + &format!("?format=ttl&page={pages}");
+            let turtle = get(&s, &turtle_uri, None).await;
+            assert_eq!(turtle.status, StatusCode::OK, "{turtle_uri}");
+            assert!(content_type(&turtle).starts_with("text/turtle"));
         } else {
             assert!(href(&a.body, "prev").is_none());
         }
