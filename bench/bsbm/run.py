@@ -119,18 +119,6 @@ class Endpoint:
             c.close()
 
 
-def wait_until(check, what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"timed out waiting for {what}")
-
-
 # --- servers ---------------------------------------------------------------------------------
 
 class Servers(peers.Processes):

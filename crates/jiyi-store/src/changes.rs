@@ -650,6 +650,34 @@ impl Store {
         Ok(out)
     }
 
+    /// The resources in the dataset graph, each once: named subjects the scope counts as
+    /// things. Quads of one graph come subject by subject (Oxigraph's GSPO index), so a
+    /// repeated subject is the previous one and no set of seen subjects is kept.
+    fn things_in_graph<'a>(
+        &'a self,
+        scope: &'a DatasetScope,
+    ) -> impl Iterator<Item = Result<NamedNode, StoreError>> + 'a {
+        let mut previous: Option<NamedOrBlankNode> = None;
+        self.inner
+            .quads_for_pattern(None, None, None, Some(scope.graph.as_ref().into()))
+            .filter_map(move |quad| {
+                let quad = match quad {
+                    Ok(q) => q,
+                    Err(e) => return Some(Err(self.storage(e))),
+                };
+                if previous.as_ref() == Some(&quad.subject) {
+                    return None;
+                }
+                previous = Some(quad.subject.clone());
+                match quad.subject {
+                    NamedOrBlankNode::NamedNode(thing) if scope.is_thing(thing.as_str()) => {
+                        Some(Ok(thing))
+                    }
+                    _ => None,
+                }
+            })
+    }
+
     /// Compares every resource of the dataset graph, and every resource recorded as live, with
     /// the recorded hashes and logs the differences — what a first load needs, and what repairs
     /// the log after writes that bypassed it (SPARQL Update, Graph Store). Idempotent: run twice,
@@ -673,18 +701,9 @@ impl Store {
         let mut summary = ChangeSummary::default();
         let mut planned = Vec::new();
         let mut in_chunk: HashSet<NamedNode> = HashSet::new();
-        let mut previous: Option<NamedOrBlankNode> = None;
-        for quad in self.inner.quads_for_pattern(None, None, None, Some(graph)) {
-            let quad = quad.map_err(|e| self.storage(e))?;
-            // Quads of one graph come subject by subject (Oxigraph's GSPO index).
-            if previous.as_ref() == Some(&quad.subject) {
-                continue;
-            }
-            previous = Some(quad.subject.clone());
-            let NamedOrBlankNode::NamedNode(thing) = quad.subject else {
-                continue;
-            };
-            if !scope.is_thing(thing.as_str()) || in_chunk.contains(&thing) {
+        for thing in self.things_in_graph(scope) {
+            let thing = thing?;
+            if in_chunk.contains(&thing) {
                 continue;
             }
             let new = self.description_hash(scope, thing.as_ref(), graph)?;
@@ -905,19 +924,8 @@ impl Store {
         let last = self.last_sequence()?;
         let mut sequence = last;
         let mut positions = self.position_writer(&scope.name)?;
-        let mut previous: Option<NamedOrBlankNode> = None;
-        for quad in self.inner.quads_for_pattern(None, None, None, Some(graph)) {
-            let quad = quad.map_err(|e| self.storage(e))?;
-            if previous.as_ref() == Some(&quad.subject) {
-                continue;
-            }
-            previous = Some(quad.subject.clone());
-            let NamedOrBlankNode::NamedNode(thing) = quad.subject else {
-                continue;
-            };
-            if !scope.is_thing(thing.as_str()) {
-                continue;
-            }
+        for thing in self.things_in_graph(scope) {
+            let thing = thing?;
             let Some(hash) = self.description_hash(scope, thing.as_ref(), graph)? else {
                 continue;
             };

@@ -298,12 +298,7 @@ impl Store {
             .inner
             .start_transaction()
             .map_err(|e| self.storage(e))?;
-        for old in self.dump_records(scope.name())? {
-            self.remove_statements_of(&mut transaction, old.as_ref(), system.as_ref())?;
-        }
-        for quad in self.distribution_quads(scope)? {
-            transaction.remove(&quad);
-        }
+        self.remove_dump_records(&mut transaction, scope)?;
         let licences: Vec<Term> = self
             .inner
             .quads_for_pattern(
@@ -426,18 +421,28 @@ impl Store {
                 _ => {}
             }
         }
-        let system = NamedNode::new_unchecked(DUMPS_GRAPH);
         let mut transaction = self
             .inner
             .start_transaction()
             .map_err(|e| self.storage(e))?;
+        self.remove_dump_records(&mut transaction, scope)?;
+        transaction.commit().map_err(|e| self.storage(e))
+    }
+
+    /// Removes, inside `transaction`, the dataset's dump records and published distributions.
+    fn remove_dump_records(
+        &self,
+        transaction: &mut oxigraph::store::Transaction<'_>,
+        scope: &DatasetScope,
+    ) -> Result<(), StoreError> {
+        let system = NamedNode::new_unchecked(DUMPS_GRAPH);
         for record in self.dump_records(scope.name())? {
-            self.remove_statements_of(&mut transaction, record.as_ref(), system.as_ref())?;
+            self.remove_statements_of(transaction, record.as_ref(), system.as_ref())?;
         }
         for quad in self.distribution_quads(scope)? {
             transaction.remove(&quad);
         }
-        transaction.commit().map_err(|e| self.storage(e))
+        Ok(())
     }
 
     /// The published distribution triples of one dataset: the dataset's `dcat:distribution`
